@@ -1,0 +1,190 @@
+#pragma once
+
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+
+#include <chrono>
+#include <compare>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+/// Thin, thread-safe wrappers around librdkafka. librdkafka's errors are
+/// turned into caf::error (ec::kafka_failed) here and nowhere else.
+/// Callbacks run on a thread the wrapper owns, never on an actor's thread:
+/// a callback only hands its data on (caf::anon_send) and returns.
+namespace utsjekk::kafka {
+
+/// A topic and one of its partitions.
+struct topic_partition {
+  std::string topic;
+  int32_t partition = 0;
+  friend auto operator<=>(const topic_partition&,
+                          const topic_partition&) = default;
+};
+
+/// Renders as "topic/partition".
+std::string to_string(const topic_partition& x);
+
+using headers = std::vector<std::pair<std::string, std::string>>;
+
+/// One consumed record.
+struct record {
+  topic_partition tp;
+  int64_t offset = 0;
+  std::optional<std::string> key;
+  std::string value;
+  kafka::headers headers;
+  /// Producer timestamp in milliseconds since the epoch, or -1.
+  int64_t timestamp_ms = -1;
+};
+
+/// How to reach a cluster.
+struct client_config {
+  /// bootstrap.servers.
+  std::string brokers;
+  /// Further librdkafka properties, e.g. TLS settings
+  /// (security.protocol, ssl.certificate.location, ...).
+  std::map<std::string, std::string> properties;
+};
+
+/// Reads KAFKA_BROKERS and the NAIS-style KAFKA_CERTIFICATE_PATH,
+/// KAFKA_PRIVATE_KEY_PATH and KAFKA_CA_PATH; nullopt when KAFKA_BROKERS is
+/// unset or empty.
+std::optional<client_config> config_from_env();
+
+/// A topic to create.
+struct topic_spec {
+  std::string name;
+  int partitions = 1;
+  /// Topic configuration, e.g. {"cleanup.policy", "compact"}.
+  std::map<std::string, std::string> config;
+};
+
+/// Creates the topics that do not exist yet (an existing topic is not an
+/// error). Waits at most `timeout`.
+caf::error create_topics(const client_config& cfg,
+                         const std::vector<topic_spec>& topics,
+                         std::chrono::milliseconds timeout
+                         = std::chrono::seconds{30});
+
+/// librdkafka's in-process mock cluster (rdkafka_mock.h), for the embedded
+/// default and tests.
+class embedded_cluster {
+public:
+  ~embedded_cluster();
+  embedded_cluster(const embedded_cluster&) = delete;
+  embedded_cluster& operator=(const embedded_cluster&) = delete;
+
+  /// Starts a cluster of `brokers` brokers on loopback. With
+  /// `bootstrap_port`, also accepts connections on 127.0.0.1:port and
+  /// forwards them to the first broker, so clients can bootstrap from a
+  /// fixed address.
+  static caf::expected<std::unique_ptr<embedded_cluster>>
+  start(int brokers = 1, std::optional<uint16_t> bootstrap_port = {});
+
+  /// "127.0.0.1:port[,...]": the address clients bootstrap from.
+  const std::string& bootstrap() const;
+
+  /// Creates a topic on the mock cluster.
+  caf::error create_topic(const std::string& name, int partitions);
+
+  /// The client configuration for this cluster.
+  client_config config() const;
+
+private:
+  embedded_cluster();
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// Called on the producer's delivery thread for each produced record with
+/// the token given to produce(); a default-constructed error means the
+/// record is durable (acks=all).
+using delivery_handler = std::function<void(uint64_t token, caf::error)>;
+
+/// An idempotent producer (enable.idempotence=true, acks=all).
+class producer {
+public:
+  ~producer();
+  producer(const producer&) = delete;
+  producer& operator=(const producer&) = delete;
+
+  static caf::expected<std::unique_ptr<producer>>
+  make(const client_config& cfg, delivery_handler on_delivery);
+
+  /// Enqueues one record. Records with the same key go to the same
+  /// partition in the order of these calls. Thread-safe.
+  caf::error produce(const std::string& topic,
+                     const std::optional<std::string>& key,
+                     const std::string& value, const headers& hdrs,
+                     uint64_t token);
+
+  /// Waits until every enqueued record is delivered or `timeout` passes.
+  caf::error flush(std::chrono::milliseconds timeout);
+
+  /// Records enqueued but not yet delivered.
+  int in_queue() const;
+
+private:
+  producer();
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// What a consumer reports, on its poll thread.
+struct consumer_handlers {
+  /// Partitions were assigned to this member.
+  std::function<void(const std::vector<topic_partition>&)> on_assigned;
+  /// Partitions are being revoked: called before their stored offsets are
+  /// committed and the partitions are given up.
+  std::function<void(const std::vector<topic_partition>&)> on_revoked;
+  /// Records of one partition, in offset order.
+  std::function<void(std::vector<record>)> on_records;
+  /// A fatal or notable consumer error.
+  std::function<void(const caf::error&)> on_error;
+};
+
+/// A group member reading a set of topics on its own poll thread. Offsets
+/// are stored explicitly (enable.auto.offset.store=false) with
+/// store_offset() and committed by auto-commit and on revoke and close.
+class consumer {
+public:
+  ~consumer();
+  consumer(const consumer&) = delete;
+  consumer& operator=(const consumer&) = delete;
+
+  static caf::expected<std::unique_ptr<consumer>>
+  make(const client_config& cfg, const std::string& group_id,
+       const std::vector<std::string>& topics, consumer_handlers handlers);
+
+  /// Subscribes and starts the poll thread.
+  caf::error start();
+
+  /// Stops the poll thread, commits what was stored, leaves the group.
+  /// Idempotent.
+  void stop();
+
+  /// Marks everything before `next_offset` in `tp` as done, to be
+  /// committed. Thread-safe.
+  caf::error store_offset(const topic_partition& tp, int64_t next_offset);
+
+  /// Stops fetching from `tp` until resume(). Thread-safe.
+  caf::error pause(const topic_partition& tp);
+  caf::error resume(const topic_partition& tp);
+
+  /// The high watermark of `tp` as last seen, or -1.
+  int64_t high_watermark(const topic_partition& tp) const;
+
+private:
+  consumer();
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace utsjekk::kafka

@@ -1,0 +1,1 @@
+#include "messages/oppdrag_xml.hpp"

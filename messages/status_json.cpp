@@ -1,0 +1,1 @@
+#include "messages/status_json.hpp"

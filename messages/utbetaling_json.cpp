@@ -1,0 +1,1 @@
+#include "messages/utbetaling_json.hpp"

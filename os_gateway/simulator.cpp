@@ -1,0 +1,1 @@
+#include "os_gateway/simulator.hpp"
