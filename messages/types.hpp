@@ -154,6 +154,11 @@ struct utbetaling {
   /// The stønad's enum name, e.g. "DAGPENGER", "AAP_UNDER_ARBEIDSAVKLARING",
   /// "DAGLIG_REISE_AAP".
   std::string stonad;
+  /// kodeKlassifik, derived from fagsystem and stønad (reference §2.2).
+  std::string klassekode;
+  /// kodeFagomraade, derived from fagsystem and stønad (reference §2.1),
+  /// e.g. "DP", "TILLSTDR", "TILLST".
+  std::string fagomrade;
   std::string beslutter_id;
   std::string saksbehandler_id;
   utsjekk::periodetype periodetype = periodetype::ukedag;
