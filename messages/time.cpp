@@ -144,4 +144,35 @@ date last_day_of_month(date d) {
   return date{d.year() / d.month() / std::chrono::last};
 }
 
+namespace {
+
+/// The instant (01:00 UTC on the last Sunday of `m`) summer time starts or
+/// ends in the EU.
+std::chrono::sys_seconds eu_switch(std::chrono::year y,
+                                   std::chrono::month m) {
+  using namespace std::chrono;
+  sys_days last_sunday{y / m / Sunday[last]};
+  return sys_seconds{last_sunday} + hours{1};
+}
+
+} // namespace
+
+std::chrono::minutes oslo_utc_offset(std::chrono::sys_seconds t) {
+  using namespace std::chrono;
+  auto y = year_month_day{floor<days>(t)}.year();
+  auto summer = t >= eu_switch(y, March) && t < eu_switch(y, October);
+  return summer ? minutes{120} : minutes{60};
+}
+
+std::chrono::minutes oslo_utc_offset(date d) {
+  using namespace std::chrono;
+  return oslo_utc_offset(sys_seconds{sys_days{d}} + hours{12});
+}
+
+local_time to_oslo(std::chrono::sys_time<std::chrono::microseconds> t) {
+  using namespace std::chrono;
+  auto offset = oslo_utc_offset(floor<seconds>(t));
+  return local_time{t.time_since_epoch() + offset};
+}
+
 } // namespace utsjekk

@@ -46,4 +46,16 @@ bool is_weekend(date d);
 /// The last day of `d`'s month.
 date last_day_of_month(date d);
 
+/// Europe/Oslo's offset from UTC at the instant `t`: one hour, two during
+/// summer time (from 01:00 UTC on the last Sunday of March to 01:00 UTC on
+/// the last Sunday of October).
+std::chrono::minutes oslo_utc_offset(std::chrono::sys_seconds t);
+
+/// Europe/Oslo's offset from UTC at noon of `d`, for dates written with an
+/// offset (`2025-06-02+02:00`).
+std::chrono::minutes oslo_utc_offset(date d);
+
+/// The wall-clock time in Norway at the instant `t`.
+local_time to_oslo(std::chrono::sys_time<std::chrono::microseconds> t);
+
 } // namespace utsjekk

@@ -41,4 +41,20 @@ TEST_CASE("calendar helpers") {
   CHECK(last_day_of_month(2024y / February / 3d) == 2024y / February / 29d);
 }
 
+TEST_CASE("Oslo's offset follows EU summer time") {
+  using namespace std::chrono;
+  CHECK(oslo_utc_offset(2025y / June / 2d) == minutes{120});
+  CHECK(oslo_utc_offset(2025y / January / 2d) == minutes{60});
+  // 2025: summer time from 30 March 01:00 UTC to 26 October 01:00 UTC.
+  auto start = sys_seconds{sys_days{2025y / March / 30d}} + hours{1};
+  CHECK(oslo_utc_offset(start - seconds{1}) == minutes{60});
+  CHECK(oslo_utc_offset(start) == minutes{120});
+  auto end = sys_seconds{sys_days{2025y / October / 26d}} + hours{1};
+  CHECK(oslo_utc_offset(end - seconds{1}) == minutes{120});
+  CHECK(oslo_utc_offset(end) == minutes{60});
+  auto t = sys_time<microseconds>{sys_days{2025y / December / 31d}}
+           + hours{23} + minutes{30};
+  CHECK(to_string(to_oslo(t)) == "2026-01-01T00:30:00");
+}
+
 }
