@@ -135,6 +135,31 @@ std::optional<fagsystem> parse_fagsystem(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view default_input_topic(fagsystem x) {
+  switch (x) {
+    case fagsystem::aap:
+      return "aap.utbetaling.v1";
+    case fagsystem::dagpenger:
+      return "teamdagpenger.utbetaling.v1";
+    case fagsystem::tiltakspenger:
+      return "helved.utbetalinger-tp.v1";
+    case fagsystem::tilleggsstonader:
+      return "tilleggsstonader.utbetaling.v1";
+    case fagsystem::historisk:
+      return "historisk.utbetaling.v1";
+    case fagsystem::valp:
+      return "team-mulighetsrommet.tilskudd.utbetaling-v1";
+  }
+  return "";
+}
+
+std::optional<fagsystem> fagsystem_of_topic(std::string_view topic) {
+  for (auto x : all_fagsystemer)
+    if (default_input_topic(x) == topic)
+      return x;
+  return std::nullopt;
+}
+
 std::string_view to_string(periodetype x) {
   switch (x) {
     case periodetype::dag:

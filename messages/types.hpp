@@ -78,6 +78,12 @@ std::string_view to_string(fagsystem x);
 /// Parses the enum name; nullopt for anything else.
 std::optional<fagsystem> parse_fagsystem(std::string_view text);
 
+/// The input topic each fagsystem publishes on (reference §1.2).
+std::string_view default_input_topic(fagsystem x);
+
+/// The fagsystem whose default input topic is `topic`.
+std::optional<fagsystem> fagsystem_of_topic(std::string_view topic);
+
 /// How a period's sats is meant (reference §2.2).
 enum class periodetype : uint8_t {
   /// Every day, Monday to Sunday: typeSats DAG7.
