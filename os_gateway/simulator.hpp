@@ -33,7 +33,7 @@ struct simulator_profile {
   uint64_t seed = 1;
 };
 
-/// One active line in OS' ledger.
+/// One active line in OS' ledger: a line not stopped from its fom on.
 struct ledger_line {
   std::string delytelse_id;
   std::string kode_klassifik;
@@ -41,7 +41,8 @@ struct ledger_line {
   date tom;
   kroner sats;
   std::string type_sats;
-  /// Set when an opphør line stopped this line from that date on.
+  /// Set when an opphør line, or a newer line on the same chain, stopped
+  /// this line from that date on, and the date falls inside [fom, tom].
   std::optional<date> opphort_fom;
   friend bool operator==(const ledger_line&, const ledger_line&) = default;
 };
@@ -63,20 +64,47 @@ struct base_key {
   friend auto operator<=>(const base_key&, const base_key&) = default;
 };
 
+/// The simulated OS. It keeps one oppdrag base per (kodeFagomraade,
+/// fagsystemId) and applies OS' chain rule (reference §3.3): lines are
+/// chained by refDelytelseId (a line without ref starts a chain); a NY line
+/// on a chain stops every earlier line of that chain from its fom on; an
+/// ENDR line with kodeStatusLinje OPPH and datoStatusFom D on delytelseId X
+/// stops X's whole chain from D on.
 class simulator {
 public:
   explicit simulator(simulator_profile profile);
 
   /// Processes one oppdrag as OS would at local time `now` and returns the
-  /// answer. Rules: 08 "Oppdraget finnes fra før" for NY on an existing
-  /// base; 08 "OPPDRAGET/FAGSYSTEM-ID finnes ikke fra før" for ENDR on a
-  /// missing base; 08 "DELYTELSE-ID finnes i oppdragsbasen fra før" for a
-  /// NY line whose delytelseId exists; 08 "Referert vedtak/linje ikke
-  /// funnet" for an unknown refDelytelseId; 08 "DELYTELSE-ID/LINJE-ID ved
-  /// endring finnes ikke" for an ENDR line on an unknown id; 04 "Vedtak-tom
-  /// er ikke siste i mnd ved månedssats" for a MND line whose tom is not a
-  /// month's last day; 12 by the profile's rate (nothing is applied); else
-  /// 00 and the lines are applied. A rejected oppdrag changes nothing.
+  /// answer. Rules in the order they are checked; the first that matches
+  /// answers, and a rejection changes nothing:
+  /// - 12 "Teknisk feil i OS" by the profile's rate;
+  /// - 08 "Oppdraget finnes fra før" for NY on an existing base;
+  /// - 08 "OPPDRAGET/FAGSYSTEM-ID finnes ikke fra før" for ENDR on a
+  ///   missing base;
+  /// - 08 "DELYTELSE-ID finnes i oppdragsbasen fra før" for a NY line whose
+  ///   delytelseId exists in the base or earlier in the oppdrag;
+  /// - 08 "Referert vedtak/linje ikke funnet" for a NY line whose
+  ///   refDelytelseId is neither in the base nor earlier in the oppdrag;
+  /// - 08 "DELYTELSE-ID/LINJE-ID ved endring finnes ikke" for an ENDR line
+  ///   on an unknown delytelseId;
+  /// - 08 "DATO-STATUS-FOM mangler ved opphør" for an OPPH line without
+  ///   datoStatusFom (a guard of this simulator, text not taken from OS);
+  /// - otherwise the lines are applied, and the answer is 04 "Vedtak-tom er
+  ///   ikke siste i mnd ved månedssats" when a NY line with typeSats MND
+  ///   ends before its month's last day, else 00.
+  /// ENDR lines without OPPH only need to name a known line; they change
+  /// nothing.
+  ///
+  /// With `opening_hours` on and OS closed at `now`, OS processes the
+  /// oppdrag at `next_opening(now)`: the delay reaches to that opening plus
+  /// the drawn latency. The base changes at once, in the order oppdrag are
+  /// received, which is the order OS would process its queue at opening;
+  /// only `ledger()` and `payable()` can see the difference before then.
+  ///
+  /// Each call draws four numbers from the seeded generator (latency, 12,
+  /// lost, duplicate), whatever the outcome, so a seed and a sequence of
+  /// calls give the same answers. A lost kvittering (the oppdrag processed
+  /// and applied, `kvittering` empty) takes precedence over a duplicate.
   answer receive(const oppdrag& x, local_time now);
 
   /// Every send counted per delytelseId (NY lines), rejected ones too.
@@ -85,18 +113,39 @@ public:
   /// The active lines per base, as OS would pay them.
   std::map<base_key, std::vector<ledger_line>> ledger() const;
 
-  /// What OS pays per day for one base: the sum over active lines of their
-  /// sats on each day they cover (opphør applied). For the ledger
-  /// invariant (I2).
+  /// What OS pays per day for one base: the sum over lines of their sats
+  /// on each day they pay (chain rule and opphør applied). typeSats DAG
+  /// pays Monday to Friday, DAG7 every day; MND, ENG and any other typeSats
+  /// pay the sats once, on the line's fom, unless the line is stopped from
+  /// its fom. Days that pay nothing are absent. For the ledger invariant
+  /// (I2).
   std::map<date, uint64_t> payable(const base_key& key) const;
 
   /// Number of oppdrag received.
   uint64_t received() const;
 
 private:
-  struct base {
-    std::vector<ledger_line> lines;
+  /// One line as OS stores it.
+  struct stored_line {
+    /// The line; `opphort_fom` holds the earliest stop date, even when it
+    /// lies outside [fom, tom] (`ledger()` trims it).
+    ledger_line line;
+    /// delytelseId of the first line of the chain this line belongs to.
+    std::string chain;
   };
+  /// One oppdrag base: every line OS ever accepted on it.
+  struct base {
+    std::vector<stored_line> lines;
+    /// Position in `lines` per delytelseId.
+    std::map<std::string, size_t> index;
+  };
+  /// The 08 rejection of `x` against `b` (null when the base is missing),
+  /// or nullopt when OS accepts it.
+  static std::optional<utsjekk::mmel> reject(const base* b, const oppdrag& x);
+  /// Applies the lines of an accepted `x` to `b`.
+  static void apply(base& b, const oppdrag& x);
+  /// Stops every line of `chain` in `b` from `from` on.
+  static void stop_chain(base& b, const std::string& chain, date from);
   simulator_profile profile_;
   std::mt19937_64 rng_;
   std::map<base_key, base> bases_;
