@@ -1,19 +1,18 @@
 #pragma once
 
+#include "messages/diff.hpp"
 #include "messages/types.hpp"
 
 #include <caf/expected.hpp>
 
-#include <functional>
+#include <optional>
 #include <vector>
 
 /// From a decoded message and the accepted state of its sak to the oppdrag
 /// that make OS pay what the message asks for (reference §3.3).
 namespace utsjekk {
 
-/// Returns a fresh random periode id; injected so that tests are
-/// deterministic and messages/ stays free of global state.
-using id_generator = std::function<uuid()>;
+// id_generator lives in messages/diff.hpp, which this header includes.
 
 /// The oppdrag of one message and the state each becomes when OS accepts.
 struct planned_oppdrag {
