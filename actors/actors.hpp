@@ -1,0 +1,105 @@
+#pragma once
+
+#include "actors/atoms.hpp"
+
+#include <caf/typed_actor.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+/// Every actor interface of utsjekk, one comment per handler (DESIGN.md §2).
+namespace utsjekk {
+
+/// What the state store answers about a key seen before.
+struct tx_lookup {
+  enum class kind : uint8_t {
+    /// Never seen.
+    unknown,
+    /// Seen with the same content.
+    same,
+    /// Seen with other content.
+    conflict,
+  };
+  kind what = kind::unknown;
+  /// The terminal status of the earlier transaction, once it has one.
+  std::optional<status_reply> final_status;
+};
+
+/// One oppdrag actor: one transaction on one sak.
+using oppdrag_actor = caf::typed_actor<
+  // The kvittering for one of this transaction's oppdrag, from the gateway.
+  caf::reacts_to<atom::kvittering, oppdrag>,
+  // The kvittering timer of attempt n fired; ignored unless n is current.
+  caf::reacts_to<atom::timeout, uint32_t>,
+  // The backoff before retry n is over; ignored unless n is current.
+  caf::reacts_to<atom::resend, uint32_t>>;
+
+/// The accepted state of every sak, and the keys seen so far.
+using state_store_actor = caf::typed_actor<
+  // Returns what OS accepted for a sak.
+  caf::replies_to<atom::get, sak_key>::with<sak_state>,
+  // Makes the given versions the accepted state of their uids.
+  caf::replies_to<atom::apply, sak_key, std::vector<utbetaling>>::with<bool>,
+  // Tells whether a key was seen, with which content and outcome.
+  caf::replies_to<atom::lookup_tx, tx_id, content_hash>::with<tx_lookup>,
+  // Registers a key and its content when its transaction starts.
+  caf::reacts_to<atom::record_tx, tx_id, content_hash>,
+  // Registers the terminal status of a key.
+  caf::reacts_to<atom::done, tx_id, status_reply>>;
+
+/// Publishes statuses and the audit trail; the one producer of the process.
+using status_publisher_actor = caf::typed_actor<
+  // Publishes a status keyed by the tx-id with header fagsystem; answers
+  // once the record is durable (acks=all).
+  caf::replies_to<atom::publish, tx_id, fagsystem, status_reply>::with<bool>,
+  // Publishes an oppdrag or kvittering XML on the audit topic, with the
+  // comma-separated uids it carries in header `uids`.
+  caf::replies_to<atom::audit, tx_id, fagsystem, std::string,
+                  std::string>::with<bool>,
+  // A delivery report from the producer thread.
+  caf::reacts_to<atom::delivered, uint64_t, caf::error>>;
+
+/// The transport to OS and the matching of kvitteringer to senders.
+using os_gateway_actor = caf::typed_actor<
+  // Sends oppdrag XML to OS for the given actor, which receives the
+  // kvittering; answers once the transport took it.
+  caf::replies_to<atom::send, tx_id, std::string, oppdrag_actor>::with<bool>,
+  // A kvittering arrived from the transport.
+  caf::reacts_to<atom::deliver, std::string>,
+  // Routes kvitteringer with this match key to the given actor, without
+  // sending anything (a restarted transaction waiting for its answer).
+  caf::reacts_to<atom::route, std::string, oppdrag_actor>,
+  // Stops routing kvitteringer with this match key.
+  caf::reacts_to<atom::forget, std::string>>;
+
+/// One supervisor per fagsystem: per-sak FIFO queues, one oppdrag actor in
+/// flight per sak, restarts.
+using supervisor_actor = caf::typed_actor<
+  // Queues a valid message on its sak; answers with its terminal status
+  // once that is durable.
+  caf::replies_to<atom::submit, decoded_message, content_hash>::with<
+    tx_outcome>,
+  // An oppdrag actor journals the step it reached.
+  caf::reacts_to<atom::journal, tx_id, tx_journal>,
+  // An oppdrag actor reached its terminal status.
+  caf::reacts_to<atom::done, tx_outcome>>;
+
+/// One reader per assigned topic-partition.
+using reader_actor = caf::typed_actor<
+  // Records of this partition, in offset order.
+  caf::reacts_to<atom::records, std::vector<kafka::record>>,
+  // The partition was revoked: store no more offsets, then quit.
+  caf::reacts_to<atom::revoked>>;
+
+/// Bridges the consumer's poll thread to the readers.
+using intake_actor = caf::typed_actor<
+  // Partitions were assigned: spawn their readers.
+  caf::reacts_to<atom::assigned, std::vector<kafka::topic_partition>>,
+  // Partitions were revoked: stop their readers.
+  caf::reacts_to<atom::revoked, std::vector<kafka::topic_partition>>,
+  // Records of one partition: hand them to its reader.
+  caf::reacts_to<atom::records, std::vector<kafka::record>>>;
+
+} // namespace utsjekk
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::tx_lookup)

@@ -1,0 +1,179 @@
+#include "actors/config.hpp"
+
+#include "actors/atoms.hpp"
+#include "messages/error.hpp"
+#include "messages/time.hpp"
+
+#include <caf/config_option_adder.hpp>
+#include <caf/scheduler/abstract_coordinator.hpp>
+
+#include <charconv>
+#include <cstdlib>
+#include <string>
+
+namespace utsjekk {
+
+std::string defaults::input_topic(fagsystem fs) {
+  return std::string{default_input_topic(fs)};
+}
+
+std::chrono::milliseconds backoff_for(const oppdrag_config& cfg, uint32_t n) {
+  auto result = cfg.backoff;
+  // Double per retry, stopping at the cap before it could overflow.
+  for (uint32_t i = 1; i < n && result < cfg.max_backoff; ++i)
+    result *= 2;
+  return std::min(result, cfg.max_backoff);
+}
+
+caf::error validate(const service_config& cfg) {
+  auto invalid = [](std::string what) {
+    return caf::make_error(ec::invalid_config, std::move(what));
+  };
+  for (auto fs : all_fagsystemer) {
+    auto i = cfg.input_topics.find(fs);
+    if (i == cfg.input_topics.end() || i->second.empty())
+      return invalid("no input topic for " + std::string{to_string(fs)});
+  }
+  if (cfg.status_topic.empty() || cfg.oppdrag_topic.empty())
+    return invalid("status and oppdrag topics must be named");
+  if (cfg.group_id.empty())
+    return invalid("group-id must not be empty");
+  if (cfg.kafka && cfg.kafka->brokers.empty())
+    return invalid("KAFKA_BROKERS is set but empty");
+  if (cfg.oppdrag.kvittering_timeout <= std::chrono::milliseconds{0})
+    return invalid("kvittering-timeout must be positive");
+  if (cfg.oppdrag.backoff <= std::chrono::milliseconds{0}
+      || cfg.oppdrag.max_backoff < cfg.oppdrag.backoff)
+    return invalid("backoff must be positive and below max-backoff");
+  if (cfg.max_in_flight == 0)
+    return invalid("max-in-flight must be at least 1");
+  auto rate_ok = [](double x) { return x >= 0.0 && x <= 1.0; };
+  if (!rate_ok(cfg.simulator.rate_12) || !rate_ok(cfg.simulator.rate_lost)
+      || !rate_ok(cfg.simulator.rate_duplicate))
+    return invalid("OS simulator rates must lie in [0, 1]");
+  if (cfg.simulator.latency_max < cfg.simulator.latency_min)
+    return invalid("os-latency-max must not be below os-latency-min");
+  if (!cfg.oppdrag.now)
+    return invalid("no clock");
+  return caf::none;
+}
+
+local_time oslo_now() {
+  using namespace std::chrono;
+  auto now = time_point_cast<microseconds>(system_clock::now());
+  return to_oslo(now);
+}
+
+utsjekk_config::utsjekk_config() {
+  register_types(*this);
+  opt_group{custom_options_, "utsjekk"}
+    .add(brokers, "brokers",
+         "Kafka bootstrap servers (KAFKA_BROKERS wins); empty starts "
+         "the embedded mock cluster")
+    .add(embedded_port, "embedded-port",
+         "bootstrap port of the embedded cluster "
+         "(UTSJEKK_EMBEDDED_KAFKA_PORT wins); 0 picks one")
+    .add(group_id, "group-id", "consumer group of the input readers")
+    .add(status_topic, "status-topic", "topic of the statuses")
+    .add(oppdrag_topic, "oppdrag-topic", "topic of oppdrag and kvitteringer")
+    .add(topic_aap, "topic-aap", "input topic of AAP")
+    .add(topic_dagpenger, "topic-dagpenger", "input topic of Dagpenger")
+    .add(topic_tiltakspenger, "topic-tiltakspenger",
+         "input topic of Tiltakspenger")
+    .add(topic_tilleggsstonader, "topic-tilleggsstonader",
+         "input topic of Tilleggsstønader")
+    .add(topic_historisk, "topic-historisk", "input topic of Historisk")
+    .add(topic_valp, "topic-valp", "input topic of Valp")
+    .add(kvittering_timeout, "kvittering-timeout",
+         "wait for a kvittering before resending the oppdrag")
+    .add(max_retries, "max-retries",
+         "retries of OS 12 and transport failures before FEILET 500")
+    .add(max_restarts, "max-restarts",
+         "restarts of a crashed transaction before FEILET 500")
+    .add(max_in_flight, "max-in-flight",
+         "unfinished records per partition before it is paused")
+    .add(demo_input, "demo-input",
+         "JSON-lines file of records to produce into the embedded cluster")
+    .add(log_level, "log-level", "trace, debug, info, warning or error");
+  opt_group{custom_options_, "os"}
+    .add(os_latency_min, "latency-min", "least kvittering latency")
+    .add(os_latency_max, "latency-max", "largest kvittering latency")
+    .add(os_rate_12, "rate-12", "share of oppdrag answered with 12")
+    .add(os_rate_lost, "rate-lost", "share of kvitteringer lost")
+    .add(os_rate_duplicate, "rate-duplicate",
+         "share of kvitteringer delivered twice")
+    .add(os_opening_hours, "opening-hours",
+         "hold kvitteringer while OS is closed");
+}
+
+namespace {
+
+std::optional<std::string> env(const char* name) {
+  auto value = std::getenv(name);
+  if (value == nullptr || *value == '\0')
+    return std::nullopt;
+  return std::string{value};
+}
+
+} // namespace
+
+caf::expected<service_config> utsjekk_config::make_service_config() const {
+  service_config result;
+  // Topics: the defaults of the systems being replaced, then options.
+  for (auto fs : all_fagsystemer)
+    result.input_topics[fs] = defaults::input_topic(fs);
+  auto set_topic = [&](fagsystem fs, const std::string& name) {
+    if (!name.empty())
+      result.input_topics[fs] = name;
+  };
+  set_topic(fagsystem::aap, topic_aap);
+  set_topic(fagsystem::dagpenger, topic_dagpenger);
+  set_topic(fagsystem::tiltakspenger, topic_tiltakspenger);
+  set_topic(fagsystem::tilleggsstonader, topic_tilleggsstonader);
+  set_topic(fagsystem::historisk, topic_historisk);
+  set_topic(fagsystem::valp, topic_valp);
+  result.status_topic = status_topic;
+  result.oppdrag_topic = oppdrag_topic;
+  result.group_id = group_id;
+  // Kafka: the environment wins over the option.
+  if (auto from_env = kafka::config_from_env())
+    result.kafka = std::move(*from_env);
+  else if (!brokers.empty())
+    result.kafka = kafka::client_config{brokers, {}};
+  if (embedded_port != 0)
+    result.embedded_port = embedded_port;
+  if (auto port = env("UTSJEKK_EMBEDDED_KAFKA_PORT")) {
+    unsigned value = 0;
+    auto [ptr, err] = std::from_chars(port->data(),
+                                      port->data() + port->size(), value);
+    if (err != std::errc{} || ptr != port->data() + port->size()
+        || value == 0 || value > 65535)
+      return caf::make_error(ec::invalid_config,
+                             "UTSJEKK_EMBEDDED_KAFKA_PORT is not a port: "
+                               + *port);
+    result.embedded_port = static_cast<uint16_t>(value);
+  }
+  // Transactions.
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  result.oppdrag.kvittering_timeout
+    = duration_cast<milliseconds>(kvittering_timeout);
+  result.oppdrag.max_retries = static_cast<uint32_t>(max_retries);
+  result.oppdrag.now = oslo_now;
+  result.max_restarts = static_cast<uint32_t>(max_restarts);
+  result.max_in_flight = max_in_flight;
+  // The OS simulator.
+  result.simulator.latency_min = duration_cast<milliseconds>(os_latency_min);
+  result.simulator.latency_max = duration_cast<milliseconds>(os_latency_max);
+  result.simulator.rate_12 = os_rate_12;
+  result.simulator.rate_lost = os_rate_lost;
+  result.simulator.rate_duplicate = os_rate_duplicate;
+  result.simulator.opening_hours = os_opening_hours;
+  if (!demo_input.empty())
+    result.demo_input = demo_input;
+  if (auto err = validate(result))
+    return err;
+  return result;
+}
+
+} // namespace utsjekk

@@ -1,0 +1,78 @@
+#include "actors/config.hpp"
+#include "actors/logging.hpp"
+#include "actors/service.hpp"
+#include "harness/replay.hpp"
+#include "messages/error.hpp"
+
+#include <caf/actor_system.hpp>
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+using namespace utsjekk;
+
+namespace {
+
+/// Blocks SIGINT and SIGTERM in every thread started after this call, so
+/// that main can wait for them with sigwait.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto signals = block_stop_signals();
+  utsjekk_config cfg;
+  if (auto err = cfg.parse(argc, argv)) {
+    std::cerr << "utsjekk: " << cfg.render(err) << '\n';
+    return 2;
+  }
+  if (cfg.cli_helptext_printed)
+    return 0;
+  if (!log::init(cfg.log_level))
+    UTSJEKK_LOG(warning, "main")
+      << "unknown log level, using info level=" << cfg.log_level;
+  auto scfg = cfg.make_service_config();
+  if (!scfg) {
+    std::cerr << "utsjekk: " << render(scfg.error()) << '\n';
+    return 2;
+  }
+  auto demo = scfg->demo_input;
+  caf::actor_system sys{cfg};
+  auto svc = service::start(sys, std::move(*scfg));
+  if (!svc) {
+    std::cerr << "utsjekk: cannot start: " << render(svc.error()) << '\n';
+    return 1;
+  }
+  // The one line other tools read to find the cluster.
+  std::cout << "bootstrap=" << (*svc)->bootstrap() << std::endl;
+  // The demo: sample input through the running service, outcomes shown.
+  std::thread feeder;
+  if (demo) {
+    auto bootstrap = (*svc)->bootstrap();
+    feeder = std::thread{[bootstrap, path = *demo] {
+      replay_options opts;
+      opts.bootstrap = bootstrap;
+      opts.input = path;
+      auto report = replay(opts, std::cout);
+      if (!report)
+        UTSJEKK_LOG(error, "demo")
+          << "demo replay failed error=" << render(report.error());
+    }};
+  }
+  // Run until SIGINT or SIGTERM.
+  int sig = 0;
+  sigwait(&signals, &sig);
+  UTSJEKK_LOG(info, "main") << "utsjekk got a stop signal signal=" << sig;
+  (*svc)->stop();
+  if (feeder.joinable())
+    feeder.join();
+  return 0;
+}

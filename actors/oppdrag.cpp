@@ -1,0 +1,376 @@
+#include "actors/oppdrag.hpp"
+
+#include "actors/logging.hpp"
+#include "messages/calendar.hpp"
+#include "messages/error.hpp"
+#include "messages/kvittering.hpp"
+#include "messages/oppdrag_xml.hpp"
+#include "messages/status_json.hpp"
+
+#include <caf/stateful_actor.hpp>
+
+namespace utsjekk {
+
+namespace {
+
+/// How long the request to a peer may take before the step is retried.
+constexpr auto peer_timeout = std::chrono::seconds{30};
+
+/// The uids an oppdrag carries, comma-separated (header `uids`).
+std::string uids_of(const outgoing_oppdrag& x) {
+  std::string result;
+  for (auto& u : x.next_state) {
+    if (!result.empty())
+      result += ',';
+    result += u.uid.to_string();
+  }
+  return result;
+}
+
+} // namespace
+
+void oppdrag_state::start() {
+  switch (journal.step) {
+    case tx_step::queued:
+      make_plan();
+      return;
+    case tx_step::planned:
+      // Nothing reached OS: sending now cannot pay twice.
+      send(false);
+      return;
+    case tx_step::sent:
+      // OS may have it: wait for the kvittering, resend only on timeout.
+      for (auto& x : journal.oppdrag)
+        if (!x.answer)
+          self->send(peers.gateway, atom::route::value, x.match_key,
+                     oppdrag_actor{self});
+      arm_timer(cfg.kvittering_timeout);
+      if (std::all_of(journal.oppdrag.begin(), journal.oppdrag.end(),
+                      [](auto& x) { return x.answer.has_value(); }))
+        conclude();
+      return;
+    case tx_step::done:
+      return;
+  }
+}
+
+void oppdrag_state::make_plan() {
+  self->request(peers.store, peer_timeout, atom::get::value, msg.sak)
+    .then(
+      [this](sak_state& accepted) {
+        // A simulation is not a payment: it never reaches this path.
+        if (msg.dryrun) {
+          finish(feilet_status(caf::make_error(
+            ec::invalid_field, std::string{"dryrun: simulering is not "
+                                           "supported by utsjekk yet"})));
+          return;
+        }
+        auto result = utsjekk::make_plan(msg, accepted, cfg.now(), next_id);
+        if (!result) {
+          UTSJEKK_LOG(info, "oppdrag")
+            << "oppdrag actor rejected message tx=" << msg.key.value
+            << " error=" << render(result.error());
+          finish(feilet_status(result.error()));
+          return;
+        }
+        // Nothing changes: OK at once, no oppdrag.
+        if (result->oppdrag.empty()) {
+          finish(status_reply{status_kind::ok, {}, {}, false});
+          return;
+        }
+        for (auto& x : result->oppdrag) {
+          outgoing_oppdrag out;
+          out.xml = to_xml(x.oppdrag);
+          out.match_key = match_key(x.oppdrag);
+          out.next_state = std::move(x.next_state);
+          journal.oppdrag.push_back(std::move(out));
+        }
+        journal.detaljer = std::move(result->detaljer);
+        journal.step = tx_step::planned;
+        report_journal();
+        publish_progress(status_kind::mottatt);
+        send(false);
+      },
+      [this](const caf::error& err) {
+        UTSJEKK_LOG(warning, "oppdrag")
+          << "oppdrag actor could not read state tx=" << msg.key.value
+          << " error=" << render(err);
+        self->quit(err);
+      });
+}
+
+void oppdrag_state::send(bool only_due) {
+  auto gen = ++generation;
+  auto outstanding = std::make_shared<size_t>(0);
+  auto failed = std::make_shared<bool>(false);
+  for (auto& x : journal.oppdrag) {
+    if (x.answer || (only_due && !x.retry_due))
+      continue;
+    x.retry_due = false;
+    ++x.sends;
+    ++journal.attempts;
+    ++*outstanding;
+    auto index = static_cast<size_t>(&x - journal.oppdrag.data());
+    self
+      ->request(peers.gateway, peer_timeout, atom::send::value, msg.key, x.xml,
+                oppdrag_actor{self})
+      .then(
+        [this, gen, outstanding, failed, index](bool) {
+          auto& out = journal.oppdrag[index];
+          self->request(peers.publisher, peer_timeout, atom::audit::value,
+                        msg.key, msg.fagsystem, out.xml, uids_of(out))
+            .then([](bool) {},
+                  [this](const caf::error& err) {
+                    UTSJEKK_LOG(warning, "oppdrag")
+                      << "oppdrag actor could not audit oppdrag tx="
+                      << msg.key.value << " error=" << render(err);
+                  });
+          if (--*outstanding > 0 || gen != generation)
+            return;
+          // Every send of this round reached the transport.
+          if (journal.step == tx_step::planned) {
+            journal.step = tx_step::sent;
+            report_journal();
+            publish_progress(status_kind::hos_oppdrag);
+          }
+          if (*failed)
+            return;
+          arm_timer(cfg.kvittering_timeout);
+        },
+        [this, gen, outstanding, failed, index](const caf::error& err) {
+          auto& out = journal.oppdrag[index];
+          --*outstanding;
+          *failed = true;
+          ++out.retries;
+          UTSJEKK_LOG(warning, "oppdrag")
+            << "oppdrag actor could not send oppdrag tx=" << msg.key.value
+            << " attempt=" << out.sends << " error=" << render(err);
+          if (gen != generation)
+            return;
+          // The transport never took it: OS cannot have it.
+          if (out.retries > cfg.max_retries) {
+            finish(feilet_status(caf::make_error(
+              ec::transport_failed, "OS could not be reached: "
+                                      + render(err))));
+            return;
+          }
+          out.retry_due = true;
+          auto next = ++generation;
+          self->delayed_send(self, backoff_for(cfg, out.retries),
+                             atom::resend::value, next);
+        });
+  }
+}
+
+void oppdrag_state::arm_timer(std::chrono::milliseconds delay) {
+  auto gen = ++generation;
+  self->delayed_send(self, delay, atom::timeout::value, gen);
+}
+
+void oppdrag_state::on_kvittering(const oppdrag& kvittering) {
+  if (finishing || !kvittering.mmel)
+    return;
+  auto key = match_key(kvittering);
+  auto i = std::find_if(journal.oppdrag.begin(), journal.oppdrag.end(),
+                        [&](auto& x) { return x.match_key == key; });
+  if (i == journal.oppdrag.end() || i->answer) {
+    UTSJEKK_LOG(debug, "oppdrag")
+      << "oppdrag actor ignored a repeated kvittering tx=" << msg.key.value;
+    return;
+  }
+  // Every kvittering goes to the audit topic as OS sent it.
+  self->request(peers.publisher, peer_timeout, atom::audit::value, msg.key,
+                msg.fagsystem, to_xml(kvittering), uids_of(*i))
+    .then([](bool) {},
+          [this](const caf::error& err) {
+            UTSJEKK_LOG(warning, "oppdrag")
+              << "oppdrag actor could not audit kvittering tx="
+              << msg.key.value << " error=" << render(err);
+          });
+  const auto& m = *kvittering.mmel;
+  UTSJEKK_LOG(info, "oppdrag")
+    << "oppdrag actor received kvittering tx=" << msg.key.value
+    << " sak=" << msg.sak.sak_id << " alvorlighetsgrad=" << m.alvorlighetsgrad
+    << " kodeMelding=" << m.kode_melding;
+  switch (classify(m, i->sends > 1)) {
+    case kvittering_outcome::accepted:
+      i->answer = m;
+      i->accepted = true;
+      break;
+    case kvittering_outcome::rejected:
+      i->answer = m;
+      break;
+    case kvittering_outcome::retry:
+      ++i->retries;
+      if (i->retries > cfg.max_retries) {
+        i->answer = m;
+        break;
+      }
+      // The identical oppdrag again after a backoff.
+      i->retry_due = true;
+      self->delayed_send(self, backoff_for(cfg, i->retries),
+                         atom::resend::value, ++generation);
+      return;
+  }
+  report_journal();
+  auto all_answered
+    = std::all_of(journal.oppdrag.begin(), journal.oppdrag.end(),
+                  [](auto& x) { return x.answer.has_value(); });
+  if (all_answered)
+    conclude();
+}
+
+void oppdrag_state::on_timeout(uint32_t gen) {
+  if (gen != generation || finishing)
+    return;
+  auto now = cfg.now();
+  // OS is closed: resending now only piles up; wait for the opening.
+  if (cfg.respect_opening_hours && !is_open(now)) {
+    auto wait = next_opening(now) - now;
+    arm_timer(std::chrono::duration_cast<std::chrono::milliseconds>(wait));
+    return;
+  }
+  if (resends >= cfg.max_resends) {
+    UTSJEKK_LOG(warning, "oppdrag")
+      << "oppdrag actor still waits for kvittering tx=" << msg.key.value
+      << " sak=" << msg.sak.sak_id << " resends=" << resends;
+    arm_timer(cfg.kvittering_timeout);
+    return;
+  }
+  ++resends;
+  UTSJEKK_LOG(info, "oppdrag")
+    << "oppdrag actor resends oppdrag with overdue kvittering tx="
+    << msg.key.value << " resend=" << resends;
+  send(false);
+}
+
+void oppdrag_state::conclude() {
+  // Accepted oppdrag become the accepted state, even when a sibling failed.
+  std::vector<utbetaling> accepted;
+  for (auto& x : journal.oppdrag)
+    if (x.accepted)
+      accepted.insert(accepted.end(), x.next_state.begin(),
+                      x.next_state.end());
+  auto decide = [this] {
+    auto failed = std::find_if(journal.oppdrag.begin(), journal.oppdrag.end(),
+                               [](auto& x) { return !x.accepted; });
+    if (failed != journal.oppdrag.end()) {
+      finish(status_for(*failed->answer, journal.detaljer));
+      return;
+    }
+    // OK, keeping OS' warning text of a 04.
+    auto warned = std::find_if(journal.oppdrag.begin(), journal.oppdrag.end(),
+                               [](auto& x) {
+                                 return x.answer->alvorlighetsgrad == "04";
+                               });
+    auto m = warned != journal.oppdrag.end() ? *warned->answer
+                                             : *journal.oppdrag[0].answer;
+    if (m.alvorlighetsgrad != "04")
+      m.alvorlighetsgrad = "00";
+    finish(status_for(m, journal.detaljer));
+  };
+  if (accepted.empty()) {
+    decide();
+    return;
+  }
+  self
+    ->request(peers.store, peer_timeout, atom::apply::value, msg.sak,
+              std::move(accepted))
+    .then([decide](bool) { decide(); },
+          [this](const caf::error& err) {
+            UTSJEKK_LOG(error, "oppdrag")
+              << "oppdrag actor could not store accepted state tx="
+              << msg.key.value << " error=" << render(err);
+            self->quit(err);
+          });
+}
+
+void oppdrag_state::finish(status_reply status) {
+  finishing = true;
+  ++generation;
+  ++publish_attempts;
+  self
+    ->request(peers.publisher, peer_timeout, atom::publish::value, msg.key,
+              msg.fagsystem, status)
+    .then(
+      [this, status](bool) {
+        journal.step = tx_step::done;
+        for (auto& x : journal.oppdrag)
+          self->send(peers.gateway, atom::forget::value, x.match_key);
+        UTSJEKK_LOG(info, "oppdrag")
+          << "oppdrag actor finished tx=" << msg.key.value
+          << " sak=" << msg.sak.sak_id
+          << " fagsystem=" << to_string(msg.fagsystem)
+          << " status=" << to_string(status.status)
+          << " statusCode=" << (status.error ? status.error->status_code : 0);
+        self->send(peers.supervisor, atom::done::value,
+                   tx_outcome{msg.key, status});
+        self->quit();
+      },
+      [this, status](const caf::error& err) {
+        // A terminal status is never dropped: try again after a backoff.
+        UTSJEKK_LOG(warning, "oppdrag")
+          << "oppdrag actor could not publish status tx=" << msg.key.value
+          << " attempt=" << publish_attempts << " error=" << render(err);
+        auto delay = backoff_for(cfg, publish_attempts);
+        self->delayed_send(self, delay, atom::timeout::value,
+                           uint32_t{0});
+        pending_final = status;
+      });
+}
+
+void oppdrag_state::report_journal() {
+  self->send(peers.supervisor, atom::journal::value, msg.key, journal);
+}
+
+void oppdrag_state::publish_progress(status_kind kind) {
+  status_reply status{kind, journal.detaljer, {}, false};
+  self
+    ->request(peers.publisher, peer_timeout, atom::publish::value, msg.key,
+              msg.fagsystem, std::move(status))
+    .then([](bool) {},
+          [this, kind](const caf::error& err) {
+            UTSJEKK_LOG(warning, "oppdrag")
+              << "oppdrag actor could not publish status tx="
+              << msg.key.value << " status=" << to_string(kind)
+              << " error=" << render(err);
+          });
+}
+
+oppdrag_actor::behavior_type
+oppdrag_tx(oppdrag_actor::stateful_pointer<oppdrag_state> self,
+           decoded_message msg, tx_journal journal, oppdrag_peers peers,
+           oppdrag_config cfg, id_generator next_id) {
+  auto& st = self->state;
+  st.self = self;
+  st.msg = std::move(msg);
+  st.journal = std::move(journal);
+  st.peers = std::move(peers);
+  st.cfg = std::move(cfg);
+  st.next_id = std::move(next_id);
+  st.start();
+  return {
+    [self](atom::kvittering, const oppdrag& kvittering) {
+      self->state.on_kvittering(kvittering);
+    },
+    [self](atom::timeout, uint32_t gen) {
+      auto& st = self->state;
+      // Generation 0 is the retry of a terminal status.
+      if (gen == 0 && st.pending_final) {
+        auto status = std::move(*st.pending_final);
+        st.pending_final.reset();
+        st.finish(std::move(status));
+        return;
+      }
+      st.on_timeout(gen);
+    },
+    [self](atom::resend, uint32_t gen) {
+      auto& st = self->state;
+      if (gen != st.generation || st.finishing)
+        return;
+      st.send(true);
+    },
+  };
+}
+
+} // namespace utsjekk

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "actors/actors.hpp"
+#include "actors/config.hpp"
+#include "messages/plan.hpp"
+
+namespace utsjekk {
+
+/// The actors an oppdrag actor talks to.
+struct oppdrag_peers {
+  state_store_actor store;
+  os_gateway_actor gateway;
+  status_publisher_actor publisher;
+  supervisor_actor supervisor;
+};
+
+/// One transaction: plan, send, wait for the kvittering under a timer,
+/// retry what may be retried, publish the terminal status, report to the
+/// supervisor and quit.
+struct oppdrag_state {
+  /// The message of this transaction.
+  decoded_message msg;
+  /// Steps so far; a restarted actor starts from its predecessor's.
+  tx_journal journal;
+  oppdrag_peers peers;
+  oppdrag_config cfg;
+  id_generator next_id;
+  /// Identifies the timer or backoff now armed; older ones are stale.
+  uint32_t generation = 0;
+  /// Resends after an overdue kvittering.
+  uint32_t resends = 0;
+  /// Set once the terminal status is decided.
+  bool finishing = false;
+  /// Retries of publishing the terminal status.
+  uint32_t publish_attempts = 0;
+  /// A terminal status waiting for its next publish attempt.
+  std::optional<status_reply> pending_final;
+
+  /// Starts or resumes the transaction at its journaled step.
+  void start();
+  /// Computes the plan against the accepted state.
+  void make_plan();
+  /// Sends every oppdrag that has no answer yet (or only those with a
+  /// retry due when `only_due`).
+  void send(bool only_due);
+  /// Arms the kvittering timer.
+  void arm_timer(std::chrono::milliseconds delay);
+  /// Handles one kvittering.
+  void on_kvittering(const oppdrag& kvittering);
+  /// Handles an overdue kvittering.
+  void on_timeout(uint32_t generation);
+  /// Decides the terminal status once every oppdrag has its answer.
+  void conclude();
+  /// Publishes the terminal status, reports to the supervisor, quits.
+  void finish(status_reply status);
+  /// Tells the supervisor the step reached.
+  void report_journal();
+  /// Publishes a non-terminal status; its order is kept by the publisher.
+  void publish_progress(status_kind kind);
+
+  oppdrag_actor::stateful_pointer<oppdrag_state> self;
+  static inline const char* name = "oppdrag";
+};
+
+/// Spawned by a supervisor per message on a sak.
+oppdrag_actor::behavior_type
+oppdrag_tx(oppdrag_actor::stateful_pointer<oppdrag_state> self,
+           decoded_message msg, tx_journal journal, oppdrag_peers peers,
+           oppdrag_config cfg, id_generator next_id);
+
+} // namespace utsjekk

@@ -1,0 +1,147 @@
+#include "actors/reader.hpp"
+
+#include "actors/logging.hpp"
+#include "messages/decode.hpp"
+#include "messages/error.hpp"
+#include "messages/status_json.hpp"
+#include "messages/uid.hpp"
+
+#include <caf/stateful_actor.hpp>
+
+namespace utsjekk {
+
+void reader_state::process(const kafka::record& rec) {
+  auto offset = rec.offset;
+  ++consumed;
+  // A record without a key cannot be answered by key; name its position.
+  tx_id key{rec.key ? *rec.key
+                    : rec.tp.topic + ":" + std::to_string(rec.tp.partition)
+                        + ":" + std::to_string(offset)};
+  if (!rec.key)
+    UTSJEKK_LOG(warning, "reader")
+      << "reader got a record without key tp=" << kafka::to_string(tp)
+      << " offset=" << offset;
+  auto msg = decode(fagsystem, key, rec.value);
+  if (!msg) {
+    ++invalid;
+    UTSJEKK_LOG(info, "reader")
+      << "reader rejected invalid record tx=" << key.value
+      << " tp=" << kafka::to_string(tp) << " offset=" << offset
+      << " error=" << render(msg.error());
+    reject(std::move(key), offset, feilet_status(msg.error()));
+    return;
+  }
+  self
+    ->request(supervisor, caf::infinite, atom::submit::value, std::move(*msg),
+              hash_of(rec.value))
+    .then([this, offset](const tx_outcome&) { finish(offset); },
+          [this, offset, key](const caf::error& err) {
+            // The supervisor is gone: the record is redelivered after a
+            // restart, so its offset must not move past it.
+            UTSJEKK_LOG(error, "reader")
+              << "reader lost its supervisor tx=" << key.value
+              << " offset=" << offset << " error=" << render(err);
+            self->quit(err);
+          });
+}
+
+void reader_state::reject(tx_id key, int64_t offset, status_reply status) {
+  self
+    ->request(publisher, caf::infinite, atom::publish::value, key, fagsystem,
+              status)
+    .then([this, offset](bool) { finish(offset); },
+          [this, key, offset, status](const caf::error& err) {
+            UTSJEKK_LOG(warning, "reader")
+              << "reader could not publish FEILET tx=" << key.value
+              << " error=" << render(err);
+            reject(key, offset, status);
+          });
+}
+
+void reader_state::finish(int64_t offset) {
+  ++finished;
+  in_flight[offset] = true;
+  // Advance over the finished prefix only.
+  auto next = stored;
+  while (!in_flight.empty() && in_flight.begin()->second) {
+    next = in_flight.begin()->first + 1;
+    in_flight.erase(in_flight.begin());
+  }
+  if (next != stored && !revoked) {
+    stored = next;
+    control.store_offset(next);
+  }
+  if (paused && in_flight.size() <= max_in_flight / 2) {
+    paused = false;
+    control.set_paused(false);
+    UTSJEKK_LOG(debug, "reader")
+      << "reader resumed partition tp=" << kafka::to_string(tp);
+  }
+}
+
+reader_actor::behavior_type
+reader(reader_actor::stateful_pointer<reader_state> self,
+       kafka::topic_partition tp, fagsystem fs, supervisor_actor supervisor,
+       status_publisher_actor publisher, partition_control control,
+       size_t max_in_flight) {
+  auto& st = self->state;
+  st.self = self;
+  st.tp = std::move(tp);
+  st.fagsystem = fs;
+  st.supervisor = std::move(supervisor);
+  st.publisher = std::move(publisher);
+  st.control = std::move(control);
+  st.max_in_flight = max_in_flight;
+  UTSJEKK_LOG(info, "reader")
+    << "reader started tp=" << kafka::to_string(st.tp)
+    << " fagsystem=" << to_string(fs);
+  return {
+    [self](atom::records, const std::vector<kafka::record>& batch) {
+      auto& st = self->state;
+      if (st.revoked)
+        return;
+      for (auto& rec : batch) {
+        // A record seen before (a fetch after resume) is not handed on twice.
+        if (rec.offset < st.stored || st.in_flight.count(rec.offset) > 0)
+          continue;
+        st.in_flight.emplace(rec.offset, false);
+        st.process(rec);
+      }
+      if (!st.paused && st.in_flight.size() >= st.max_in_flight) {
+        st.paused = true;
+        st.control.set_paused(true);
+        UTSJEKK_LOG(debug, "reader")
+          << "reader paused partition tp=" << kafka::to_string(st.tp)
+          << " in_flight=" << st.in_flight.size();
+      }
+    },
+    [self](atom::revoked) {
+      auto& st = self->state;
+      st.revoked = true;
+      UTSJEKK_LOG(info, "reader")
+        << "reader stops on revoke tp=" << kafka::to_string(st.tp)
+        << " unfinished=" << st.in_flight.size();
+      // Transactions in flight go on; their offsets are not stored here.
+      self->quit();
+    },
+  };
+}
+
+} // namespace utsjekk
+
+namespace utsjekk {
+
+content_hash hash_of(std::string_view payload) {
+  static constexpr char hex[] = "0123456789abcdef";
+  auto digest = sha256(std::span<const uint8_t>{
+    reinterpret_cast<const uint8_t*>(payload.data()), payload.size()});
+  content_hash result;
+  result.hex.reserve(64);
+  for (auto byte : digest) {
+    result.hex += hex[byte >> 4];
+    result.hex += hex[byte & 0x0F];
+  }
+  return result;
+}
+
+} // namespace utsjekk

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "actors/actors.hpp"
+
+#include <functional>
+#include <map>
+
+namespace utsjekk {
+
+/// What a reader may do to its partition on the consumer.
+struct partition_control {
+  /// Stores `next_offset` as the partition's commit position.
+  std::function<void(int64_t next_offset)> store_offset;
+  /// Pauses (true) or resumes (false) fetching.
+  std::function<void(bool paused)> set_paused;
+};
+
+/// One per assigned topic-partition: decodes each record, answers invalid
+/// ones with FEILET, hands valid ones to the supervisor of its fagsystem,
+/// and stores the offset up to the first record without a durable outcome
+/// (I3).
+struct reader_state {
+  kafka::topic_partition tp;
+  utsjekk::fagsystem fagsystem = fagsystem::aap;
+  supervisor_actor supervisor;
+  status_publisher_actor publisher;
+  partition_control control;
+  size_t max_in_flight = 0;
+  /// Offsets handed on whose outcome is not durable yet (false) or is
+  /// (true), in offset order.
+  std::map<int64_t, bool> in_flight;
+  /// The offset stored last (the next one to read), or -1.
+  int64_t stored = -1;
+  bool paused = false;
+  bool revoked = false;
+  /// Records read, rejected as invalid and finished, for metrics.
+  uint64_t consumed = 0;
+  uint64_t invalid = 0;
+  uint64_t finished = 0;
+
+  /// Decodes and hands on one record.
+  void process(const kafka::record& rec);
+  /// Publishes the FEILET of an invalid record, again until it is durable.
+  void reject(tx_id key, int64_t offset, status_reply status);
+  /// Marks `offset` durable and stores what can be stored.
+  void finish(int64_t offset);
+
+  reader_actor::stateful_pointer<reader_state> self;
+  static inline const char* name = "reader";
+};
+
+reader_actor::behavior_type
+reader(reader_actor::stateful_pointer<reader_state> self,
+       kafka::topic_partition tp, fagsystem fs, supervisor_actor supervisor,
+       status_publisher_actor publisher, partition_control control,
+       size_t max_in_flight);
+
+/// The content hash of a payload: SHA-256, hex.
+content_hash hash_of(std::string_view payload);
+
+} // namespace utsjekk

@@ -1,0 +1,218 @@
+#include "actors/service.hpp"
+
+#include "actors/intake.hpp"
+#include "actors/logging.hpp"
+#include "actors/os_gateway.hpp"
+#include "actors/state_store.hpp"
+#include "actors/supervisor.hpp"
+#include "messages/error.hpp"
+
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
+#include <mutex>
+#include <random>
+
+namespace utsjekk {
+
+id_generator random_id_generator() {
+  auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
+  auto mtx = std::make_shared<std::mutex>();
+  return [rng, mtx] {
+    uuid result;
+    {
+      std::lock_guard<std::mutex> guard{*mtx};
+      for (size_t i = 0; i < 16; i += 8) {
+        auto bits = (*rng)();
+        for (size_t j = 0; j < 8; ++j)
+          result.bytes[i + j] = static_cast<uint8_t>(bits >> (8 * j));
+      }
+    }
+    // RFC 4122 version 4, variant 1.
+    result.bytes[6] = static_cast<uint8_t>((result.bytes[6] & 0x0F) | 0x40);
+    result.bytes[8] = static_cast<uint8_t>((result.bytes[8] & 0x3F) | 0x80);
+    return result;
+  };
+}
+
+struct service::impl {
+  caf::actor_system* sys = nullptr;
+  service_config cfg;
+  std::unique_ptr<kafka::embedded_cluster> cluster;
+  std::shared_ptr<kafka_sink> sink;
+  std::unique_ptr<kafka::consumer> consumer;
+  std::shared_ptr<os::simulator> sim;
+  std::string bootstrap;
+  state_store_actor store;
+  status_publisher_actor publisher;
+  os_gateway_actor gateway;
+  std::map<fagsystem, supervisor_actor> supervisors;
+  intake_actor intake_handle;
+  bool stopped = false;
+};
+
+service::service() : impl_(std::make_unique<impl>()) {
+}
+
+service::~service() {
+  stop();
+}
+
+const std::string& service::bootstrap() const {
+  return impl_->bootstrap;
+}
+
+std::shared_ptr<os::simulator> service::simulator() const {
+  return impl_->sim;
+}
+
+namespace {
+
+std::vector<kafka::topic_spec> topics_of(const service_config& cfg) {
+  std::vector<kafka::topic_spec> result;
+  for (auto& [fs, name] : cfg.input_topics)
+    result.push_back({name, defaults::input_partitions, {}});
+  result.push_back({cfg.status_topic, defaults::output_partitions, {}});
+  result.push_back({cfg.oppdrag_topic, defaults::output_partitions, {}});
+  return result;
+}
+
+} // namespace
+
+caf::expected<std::unique_ptr<service>>
+service::start(caf::actor_system& sys, service_config cfg) {
+  std::unique_ptr<service> result{new service};
+  auto& st = *result->impl_;
+  st.sys = &sys;
+  // Kafka: the configured cluster, or the embedded mock cluster.
+  if (!cfg.kafka) {
+    auto cluster = kafka::embedded_cluster::start(1, cfg.embedded_port);
+    if (!cluster)
+      return cluster.error();
+    st.cluster = std::move(*cluster);
+    for (auto& spec : topics_of(cfg))
+      if (auto err = st.cluster->create_topic(spec.name, spec.partitions))
+        return err;
+    cfg.kafka = st.cluster->config();
+    UTSJEKK_LOG(info, "service")
+      << "service started the embedded Kafka cluster bootstrap="
+      << st.cluster->bootstrap();
+  } else if (auto err = kafka::create_topics(*cfg.kafka, topics_of(cfg))) {
+    UTSJEKK_LOG(warning, "service")
+      << "service could not create topics error=" << render(err);
+  }
+  st.bootstrap = cfg.kafka->brokers;
+  // The producer and the actors that do not read input.
+  auto sink = kafka_sink::make(*cfg.kafka);
+  if (!sink)
+    return sink.error();
+  st.sink = std::move(*sink);
+  st.store = sys.spawn(state_store);
+  st.publisher = sys.spawn(status_publisher, st.sink, cfg.status_topic,
+                           cfg.oppdrag_topic);
+  st.sink->attach(st.publisher);
+  st.sim = std::make_shared<os::simulator>(cfg.simulator);
+  st.gateway = sys.spawn(os_gateway, st.sim, cfg.oppdrag.now);
+  auto next_id = random_id_generator();
+  for (auto fs : all_fagsystemer) {
+    oppdrag_peers peers{st.store, st.gateway, st.publisher, {}};
+    st.supervisors[fs] = sys.spawn(supervisor, fs, peers, cfg.oppdrag,
+                                   next_id, cfg.max_restarts,
+                                   defaults::max_active_saker);
+  }
+  // The consumer; its poll thread hands everything to the intake actor.
+  std::map<std::string, fagsystem> topics;
+  std::vector<std::string> names;
+  for (auto& [fs, name] : cfg.input_topics) {
+    topics.emplace(name, fs);
+    names.push_back(name);
+  }
+  auto slot = std::make_shared<intake_actor>();
+  auto slot_mtx = std::make_shared<std::mutex>();
+  auto target = [slot, slot_mtx] {
+    std::lock_guard<std::mutex> guard{*slot_mtx};
+    return *slot;
+  };
+  kafka::consumer_handlers handlers;
+  handlers.on_assigned = [target](const auto& tps) {
+    caf::anon_send(target(), atom::assigned::value, tps);
+  };
+  handlers.on_revoked = [target](const auto& tps) {
+    caf::anon_send(target(), atom::revoked::value, tps);
+  };
+  handlers.on_records = [target](std::vector<kafka::record> batch) {
+    caf::anon_send(target(), atom::records::value, std::move(batch));
+  };
+  handlers.on_error = [](const caf::error& err) {
+    UTSJEKK_LOG(warning, "consumer")
+      << "consumer reported an error error=" << render(err);
+  };
+  auto consumer = kafka::consumer::make(*cfg.kafka, cfg.group_id, names,
+                                        std::move(handlers));
+  if (!consumer)
+    return consumer.error();
+  st.consumer = std::move(*consumer);
+  auto* raw = st.consumer.get();
+  auto control = [raw](const kafka::topic_partition& tp) {
+    partition_control result;
+    result.store_offset = [raw, tp](int64_t next) {
+      if (auto err = raw->store_offset(tp, next))
+        UTSJEKK_LOG(debug, "consumer")
+          << "consumer could not store offset tp=" << kafka::to_string(tp)
+          << " error=" << render(err);
+    };
+    result.set_paused = [raw, tp](bool paused) {
+      auto err = paused ? raw->pause(tp) : raw->resume(tp);
+      if (err)
+        UTSJEKK_LOG(warning, "consumer")
+          << "consumer could not pause or resume tp="
+          << kafka::to_string(tp) << " error=" << render(err);
+    };
+    return result;
+  };
+  st.intake_handle = sys.spawn(intake, std::move(topics), st.supervisors,
+                               st.publisher, std::move(control),
+                               cfg.max_in_flight);
+  {
+    std::lock_guard<std::mutex> guard{*slot_mtx};
+    *slot = st.intake_handle;
+  }
+  if (auto err = st.consumer->start())
+    return err;
+  st.cfg = std::move(cfg);
+  UTSJEKK_LOG(info, "service")
+    << "service started group=" << st.cfg.group_id
+    << " topics=" << names.size();
+  return result;
+}
+
+void service::stop() {
+  auto& st = *impl_;
+  if (st.stopped)
+    return;
+  st.stopped = true;
+  UTSJEKK_LOG(info, "service") << "service stops";
+  // Stop reading first: only offsets of durable outcomes are committed.
+  if (st.consumer)
+    st.consumer->stop();
+  if (st.sink)
+    if (auto err = st.sink->flush(std::chrono::seconds{10}))
+      UTSJEKK_LOG(warning, "service")
+        << "service could not flush the producer error=" << render(err);
+  // Then the actors, leaves first.
+  auto kill = [](const auto& handle) {
+    if (handle)
+      caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
+  };
+  kill(st.intake_handle);
+  for (auto& [fs, handle] : st.supervisors)
+    kill(handle);
+  kill(st.gateway);
+  kill(st.publisher);
+  kill(st.store);
+  if (st.sink)
+    st.sink->attach({});
+  UTSJEKK_LOG(info, "service") << "service stopped";
+}
+
+} // namespace utsjekk

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "actors/actors.hpp"
+#include "actors/config.hpp"
+#include "actors/status_publisher.hpp"
+#include "messages/plan.hpp"
+
+#include <caf/actor_system.hpp>
+
+#include <memory>
+
+namespace utsjekk {
+
+/// Random version-4 UUIDs for delytelseIds, from a generator seeded once.
+id_generator random_id_generator();
+
+/// The running service: the cluster (when embedded), the Kafka clients and
+/// the actor tree.
+class service {
+public:
+  ~service();
+
+  /// Starts everything `cfg` asks for in `sys`: the embedded cluster when
+  /// no Kafka is configured, the topics, the actors, the consumer.
+  static caf::expected<std::unique_ptr<service>>
+  start(caf::actor_system& sys, service_config cfg);
+
+  /// The bootstrap address of the cluster in use.
+  const std::string& bootstrap() const;
+
+  /// The simulated OS, when that is the transport.
+  std::shared_ptr<os::simulator> simulator() const;
+
+  /// Stops consuming, commits what is durable, flushes the producer and
+  /// stops the actors. Idempotent.
+  void stop();
+
+  struct impl;
+
+private:
+  service();
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace utsjekk
