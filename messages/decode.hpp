@@ -2,6 +2,7 @@
 
 #include "messages/types.hpp"
 
+#include <caf/error.hpp>
 #include <caf/expected.hpp>
 
 #include <string_view>
@@ -21,5 +22,12 @@ inline constexpr size_t max_payload_size = 1024 * 1024;
 /// a non-negative integer, got a string".
 caf::expected<decoded_message>
 decode(fagsystem fs, const tx_id& key, std::string_view payload);
+
+/// Checks a decoded message against the rules of §2.11 that do not need
+/// the accepted state: sakId and behandlingId of 1 to 30 characters, one
+/// dryrun flag for every utbetaling (ec::mixed_dryrun), and the periods of
+/// every utbetaling that pays (ec::mangler_perioder, ...). decode() runs
+/// it; callers that build or combine messages may run it again.
+caf::error validate(const decoded_message& msg);
 
 } // namespace utsjekk
