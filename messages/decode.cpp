@@ -12,7 +12,7 @@
 
 namespace utsjekk {
 
-namespace detail {
+namespace decoding {
 
 namespace {
 
@@ -146,7 +146,7 @@ caf::error assign_stonad(utbetaling& u, std::string_view name,
   return caf::none;
 }
 
-} // namespace detail
+} // namespace decoding
 
 caf::expected<decoded_message>
 decode(fagsystem fs, const tx_id& key, std::string_view payload) {
@@ -164,22 +164,22 @@ decode(fagsystem fs, const tx_id& key, std::string_view payload) {
   caf::error err;
   switch (fs) {
     case fagsystem::aap:
-      err = detail::read_aap(root, msg);
+      err = decoding::read_aap(root, msg);
       break;
     case fagsystem::dagpenger:
-      err = detail::read_dp(root, msg);
+      err = decoding::read_dp(root, msg);
       break;
     case fagsystem::tiltakspenger:
-      err = detail::read_tp(root, msg);
+      err = decoding::read_tp(root, msg);
       break;
     case fagsystem::tilleggsstonader:
-      err = detail::read_ts(root, msg);
+      err = decoding::read_ts(root, msg);
       break;
     case fagsystem::historisk:
-      err = detail::read_historisk(root, msg);
+      err = decoding::read_historisk(root, msg);
       break;
     case fagsystem::valp:
-      err = detail::read_valp(root, msg);
+      err = decoding::read_valp(root, msg);
       break;
   }
   if (err)
@@ -193,10 +193,10 @@ decode(fagsystem fs, const tx_id& key, std::string_view payload) {
 caf::error validate(const decoded_message& msg) {
   // Check the ids of the sak and the behandling.
   json::cursor sak_id{nullptr, "sakId"};
-  if (auto err = detail::check_id(sak_id, msg.sak.sak_id, ec::ugyldig_sak_id))
+  if (auto err = decoding::check_id(sak_id, msg.sak.sak_id, ec::ugyldig_sak_id))
     return err;
   json::cursor behandling_id{nullptr, "behandlingId"};
-  if (auto err = detail::check_id(behandling_id, msg.behandling_id,
+  if (auto err = decoding::check_id(behandling_id, msg.behandling_id,
                                   ec::ugyldig_behandling_id))
     return err;
   // Check every utbetaling: one dryrun flag, and valid periods.
@@ -209,7 +209,7 @@ caf::error validate(const decoded_message& msg) {
                                      "separate messages");
     if (u.action != action::create)
       continue;
-    if (auto err = detail::validate_perioder(u, label))
+    if (auto err = decoding::validate_perioder(u, label))
       return err;
   }
   return caf::none;

@@ -9,7 +9,7 @@
 #include <set>
 #include <utility>
 
-namespace utsjekk::detail {
+namespace utsjekk::decoding {
 
 namespace {
 
@@ -199,4 +199,4 @@ caf::error read_valp(const json::cursor& root, decoded_message& msg) {
   return caf::none;
 }
 
-} // namespace utsjekk::detail
+} // namespace utsjekk::decoding

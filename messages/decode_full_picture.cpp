@@ -11,7 +11,7 @@
 #include <map>
 #include <utility>
 
-namespace utsjekk::detail {
+namespace utsjekk::decoding {
 
 namespace {
 
@@ -245,4 +245,4 @@ caf::error read_tp(const json::cursor& root, decoded_message& msg) {
   return caf::none;
 }
 
-} // namespace utsjekk::detail
+} // namespace utsjekk::decoding

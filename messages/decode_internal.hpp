@@ -12,7 +12,7 @@
 
 /// Pieces shared by the format readers of decode.cpp. Internal to
 /// messages/: nothing outside includes this header.
-namespace utsjekk::detail {
+namespace utsjekk::decoding {
 
 /// Longest sakId and behandlingId, in UTF-16 code units (reference §2.9).
 inline constexpr size_t max_id_length = 30;
@@ -106,4 +106,4 @@ caf::error read_historisk(const json::cursor& root, decoded_message& msg);
 /// Valp (reference §2.8).
 caf::error read_valp(const json::cursor& root, decoded_message& msg);
 
-} // namespace utsjekk::detail
+} // namespace utsjekk::decoding

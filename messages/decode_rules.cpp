@@ -9,7 +9,7 @@
 #include <map>
 #include <tuple>
 
-namespace utsjekk::detail {
+namespace utsjekk::decoding {
 
 namespace {
 
@@ -194,4 +194,4 @@ caf::error validate_perioder(const utbetaling& u, std::string_view label) {
   return caf::none;
 }
 
-} // namespace utsjekk::detail
+} // namespace utsjekk::decoding
