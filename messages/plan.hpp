@@ -41,4 +41,8 @@ caf::expected<plan> make_plan(const decoded_message& msg,
                               const sak_state& accepted, local_time now,
                               const id_generator& next_id);
 
+/// Records in `state` that OS accepted `x` (kvittering 00 or 04): the sak
+/// exists and each uid of `x` takes its next state.
+void accept(sak_state& state, const planned_oppdrag& x);
+
 } // namespace utsjekk
