@@ -1,0 +1,190 @@
+#include "actors/oppdrag.hpp"
+
+#include "fixture.hpp"
+
+using namespace utsjekk;
+using namespace utsjekk::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto uid_a = "9a7d2c3e-1111-4222-8333-944455566677";
+
+/// Starts one transaction under a supervisor and returns it.
+supervisor_actor start_one(fixture& f) {
+  auto sup = f.make_supervisor(fagsystem::historisk);
+  auto msg = simple_message("k1", "SAK-1", uid_a, 100);
+  f.self->send(sup, atom::submit::value, msg, content_hash{"h"});
+  f.run();
+  REQUIRE(f.os->sends.size() == 1);
+  return sup;
+}
+
+} // namespace
+
+TEST_SUITE("actors/oppdrag") {
+
+TEST_CASE("statuses go MOTTATT, HOS_OPPDRAG, OK with detaljer (I7)") {
+  fixture f;
+  start_one(f);
+  CHECK(f.kinds("k1")
+        == std::vector<status_kind>{status_kind::mottatt,
+                                    status_kind::hos_oppdrag});
+  f.answer(0, "00");
+  auto k1 = f.statuses("k1");
+  REQUIRE(k1.size() == 3);
+  CHECK(k1[2].status == status_kind::ok);
+  REQUIRE(k1[2].detaljer);
+  REQUIRE(k1[2].detaljer->linjer.size() == 1);
+  CHECK(k1[2].detaljer->linjer[0].belop == kroner{100});
+  INFO("the oppdrag and its kvittering are on the audit topic");
+  auto audits = std::count_if(
+    f.sink->records.begin(), f.sink->records.end(),
+    [](auto& r) { return r.topic == "helved.oppdrag.v1" && r.key == "k1"; });
+  CHECK(audits == 2);
+}
+
+TEST_CASE("04 is OK with OS' warning text") {
+  fixture f;
+  start_one(f);
+  f.answer(0, "04", "Vedtak-tom er ikke siste i mnd ved månedssats");
+  auto k1 = f.statuses("k1");
+  REQUIRE(k1.size() == 3);
+  CHECK(k1[2].status == status_kind::ok);
+  REQUIRE(k1[2].error);
+  CHECK(k1[2].error->status_code == 200);
+  CHECK(k1[2].error->msg == "Vedtak-tom er ikke siste i mnd ved månedssats");
+}
+
+TEST_CASE("12 is retried with backoff, the identical oppdrag each time") {
+  fixture f;
+  start_one(f);
+  f.answer(0, "12", "Teknisk feil");
+  INFO("nothing is resent before the first backoff (1 s)");
+  f.advance(999ms);
+  CHECK(f.os->sends.size() == 1);
+  f.advance(1ms);
+  REQUIRE(f.os->sends.size() == 2);
+  CHECK(f.os->sends[1].xml == f.os->sends[0].xml);
+  SUBCASE("an answer 00 to the retry ends OK") {
+    f.answer(1, "00");
+    CHECK(f.kinds("k1").back() == status_kind::ok);
+  }
+  SUBCASE("after max_retries 12s: FEILET 500") {
+    f.answer(1, "12", "Teknisk feil");
+    f.advance(2s);
+    REQUIRE(f.os->sends.size() == 3);
+    f.answer(2, "12", "Teknisk feil");
+    f.advance(4s);
+    REQUIRE(f.os->sends.size() == 4);
+    f.answer(3, "12", "Teknisk feil");
+    f.advance(1h);
+    CHECK(f.os->sends.size() == 4);
+    auto k1 = f.statuses("k1");
+    CHECK(k1.back().status == status_kind::feilet);
+    REQUIRE(k1.back().error);
+    CHECK(k1.back().error->status_code == 500);
+  }
+}
+
+TEST_CASE("a stale timer after a kvittering changes nothing") {
+  fixture f;
+  start_one(f);
+  INFO("a 12 at 1 min supersedes the kvittering timer armed at 0");
+  f.advance(1min);
+  f.answer(0, "12", "Teknisk feil");
+  f.advance(1s);
+  REQUIRE(f.os->sends.size() == 2);
+  INFO("the first send's timer fires at 10 min and must be ignored");
+  f.advance(9min);
+  CHECK(f.os->sends.size() == 2);
+  INFO("the retry's own timer fires at 11 min 1 s");
+  f.advance(1min + 1s);
+  CHECK(f.os->sends.size() == 3);
+}
+
+TEST_CASE("an overdue kvittering: the identical oppdrag is resent (I2)") {
+  fixture f;
+  start_one(f);
+  f.advance(10min);
+  REQUIRE(f.os->sends.size() == 2);
+  CHECK(f.os->sends[1].xml == f.os->sends[0].xml);
+  CHECK(f.kinds("k1").back() == status_kind::hos_oppdrag);
+  SUBCASE("OS saying it has it already proves the first send: OK") {
+    f.answer(1, "08", "Oppdraget finnes fra før");
+    auto k1 = f.statuses("k1");
+    CHECK(k1.back().status == status_kind::ok);
+    CHECK_FALSE(k1.back().error);
+  }
+  SUBCASE("the late first kvittering decides; the second is ignored") {
+    f.answer(0, "00");
+    f.answer(1, "08", "DELYTELSE-ID finnes i oppdragsbasen fra før");
+    auto k1 = f.kinds("k1");
+    CHECK(std::count(k1.begin(), k1.end(), status_kind::ok) == 1);
+    CHECK(std::count(k1.begin(), k1.end(), status_kind::feilet) == 0);
+  }
+  SUBCASE("resends are bounded; then it waits without FEILET") {
+    f.advance(10min);
+    CHECK(f.os->sends.size() == 3);
+    f.advance(30min);
+    CHECK(f.os->sends.size() == 3);
+    CHECK(f.kinds("k1").back() == status_kind::hos_oppdrag);
+  }
+}
+
+TEST_CASE("no resend while OS is closed: Friday evening waits for Monday") {
+  fixture f;
+  // 2025-06-13 is a Friday; the Monday after is an ordinary working day.
+  *f.clock_now = *parse_local_time("2025-06-13T20:50:00");
+  start_one(f);
+  INFO("the kvittering is overdue at 21:00, after closing");
+  f.advance(10min);
+  CHECK(f.os->sends.size() == 1);
+  f.advance(std::chrono::hours{24 * 2 + 8});
+  CHECK(f.os->sends.size() == 1);
+  INFO("Monday 06:00: resent");
+  f.advance(59min);
+  CHECK(f.os->sends.size() == 1);
+  f.advance(1min);
+  CHECK(f.os->sends.size() == 2);
+}
+
+TEST_CASE("Whit Monday is a holiday: the resend waits for Tuesday") {
+  fixture f;
+  // 2025-06-06 is the Friday before Whit Monday (9 June).
+  *f.clock_now = *parse_local_time("2025-06-06T20:50:00");
+  start_one(f);
+  f.advance(10min);
+  f.advance(std::chrono::hours{24 * 3 + 8} + 59min);
+  CHECK(f.os->sends.size() == 1);
+  f.advance(1min);
+  CHECK(f.os->sends.size() == 2);
+}
+
+TEST_CASE("a transport failure is retried; OS never had it") {
+  fixture f;
+  f.os->fail_next = 1;
+  auto sup = f.make_supervisor(fagsystem::historisk);
+  f.self->send(sup, atom::submit::value,
+               simple_message("k1", "SAK-1", uid_a, 100), content_hash{"h"});
+  f.run();
+  CHECK(f.os->sends.empty());
+  f.advance(1s);
+  REQUIRE(f.os->sends.size() == 1);
+  f.answer(0, "00");
+  CHECK(f.kinds("k1").back() == status_kind::ok);
+}
+
+TEST_CASE("a lost status delivery is published again, never dropped") {
+  fixture f;
+  start_one(f);
+  f.sink->fail_next = 1;
+  f.answer(0, "00");
+  auto before = f.kinds("k1");
+  f.advance(1s);
+  auto after = f.kinds("k1");
+  CHECK(after.size() == before.size() + 1);
+  CHECK(after.back() == status_kind::ok);
+}
+
+}
