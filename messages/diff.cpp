@@ -225,8 +225,9 @@ bool is_active(const utbetaling& x) {
   return x.action == action::create || x.action == action::update;
 }
 
-std::optional<update_point> find_update_point(const std::vector<periode>& prev,
-                                              const std::vector<periode>& next) {
+std::optional<update_point>
+find_update_point(const std::vector<periode>& prev,
+                  const std::vector<periode>& next) {
   // Step 1: the first index where the two versions differ.
   auto common = std::min(prev.size(), next.size());
   size_t i = 0;

@@ -62,8 +62,9 @@ struct update_point {
 
 /// Computes the update point of `prev` → `next` (both sorted by fom);
 /// nullopt when the periods are equal.
-std::optional<update_point> find_update_point(const std::vector<periode>& prev,
-                                              const std::vector<periode>& next);
+std::optional<update_point>
+find_update_point(const std::vector<periode>& prev,
+                  const std::vector<periode>& next);
 
 /// Diffs `next` against `prev`, the last version OS accepted (nullptr when
 /// OS never saw the uid). `next.action` says what the message wants: create

@@ -332,7 +332,8 @@ oppdrag read_oppdrag_110(reader& r, const pugi::xml_node& node) {
   x.fagsystem_id = r.text(node, path, "fagsystemId");
   x.utbet_frekvens = r.text(node, path, "utbetFrekvens");
   x.oppdrag_gjelder_id = r.text(node, path, "oppdragGjelderId");
-  x.dato_oppdrag_gjelder_fom = r.required_date(node, path, "datoOppdragGjelderFom");
+  x.dato_oppdrag_gjelder_fom
+    = r.required_date(node, path, "datoOppdragGjelderFom");
   x.saksbeh_id = r.text(node, path, "saksbehId");
   if (auto avstemming = child(node, "avstemming-115")) {
     auto sub = path + "/avstemming-115";

@@ -77,8 +77,9 @@ TEST_CASE("to_json writes exactly the StatusReply fields") {
 TEST_CASE("absent optionals are written as null") {
   status_reply ok;
   ok.status = status_kind::ok;
-  CHECK(to_json(ok)
-        == R"({"status":"OK","detaljer":null,"error":null,"simulering":false})");
+  auto want
+    = R"({"status":"OK","detaljer":null,"error":null,"simulering":false})";
+  CHECK(to_json(ok) == want);
   auto x = feilet_example();
   x.detaljer->linjer[0].vedtakssats.reset();
   auto doc = json::parse(to_json(x)).as_object();
