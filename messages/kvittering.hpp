@@ -27,11 +27,16 @@ kvittering_outcome classify(const mmel& m, bool was_resend);
 /// The status for a final kvittering: 00 → OK; 04 → OK with OS' text in
 /// error (statusCode 200, system OSUR); 08 → FEILET 400 with OS' text
 /// (409 UTBETALING_FINNES_ALLEREDE and 404 UTBETALING_FINNES_IKKE by text);
-/// 12 or unknown → FEILET 500.
+/// 12 → FEILET 500 with OS' text; any other code → FEILET 500 "impossible"
+/// (system HELVED). The doc of the 404 and 409 errors points to
+/// `doc_base` + "#utbetaling_finnes_ikke" / "#utbetaling_finnes_allerede".
+/// An 08 that classify() counts as accepted on a resend is the caller's to
+/// report as OK.
 status_reply status_for(const mmel& m, std::optional<status_detaljer> d);
 
 /// The key that matches a kvittering to the oppdrag it answers:
-/// fagområde, fagsystemId and the delytelseIds of its lines, in order.
+/// fagområde, fagsystemId and the delytelseIds of its lines, in order, as
+/// "DP|<fagsystemId>|<id>,<id>". mmel and timestamps do not take part.
 std::string match_key(const oppdrag& x);
 
 } // namespace utsjekk
