@@ -61,10 +61,22 @@ int main(int argc, char** argv) {
       replay_options opts;
       opts.bootstrap = bootstrap;
       opts.input = path;
+      std::cout << "demo: producing " << path
+                << " sak by sak; terminal statuses:" << std::endl;
       auto report = replay(opts, std::cout);
-      if (!report)
+      if (!report) {
         UTSJEKK_LOG(error, "demo")
           << "demo replay failed error=" << render(report.error());
+        return;
+      }
+      std::cout << "demo: " << report->produced << " records, "
+                << report->terminal << " terminal statuses in "
+                << report->elapsed.count() << " ms. utsjekk keeps running;"
+                << " produce more with kcat -P -b " << bootstrap
+                << " -t <topic> -k <key> <file>, read statuses with"
+                << " kcat -C -b " << bootstrap
+                << " -t helved.status.v1 -f '%k %s\\n'. Ctrl-C stops."
+                << std::endl;
     }};
   }
   // Run until SIGINT or SIGTERM.
