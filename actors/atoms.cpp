@@ -6,20 +6,6 @@
 
 namespace utsjekk {
 
-const char* to_string(tx_step x) {
-  switch (x) {
-    case tx_step::queued:
-      return "queued";
-    case tx_step::planned:
-      return "planned";
-    case tx_step::sent:
-      return "sent";
-    case tx_step::done:
-      return "done";
-  }
-  return "unknown";
-}
-
 void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::utsjekk>();
 }

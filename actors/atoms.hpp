@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kafka/kafka.hpp"
+#include "messages/journal.hpp"
 #include "messages/types.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -16,63 +17,10 @@
 /// registered as unsafe message types instead of carrying inspect().
 namespace utsjekk {
 
-/// One step of a transaction, as journaled by its oppdrag actor.
-enum class tx_step : uint8_t {
-  /// Decoded and queued; nothing computed yet.
-  queued,
-  /// The plan is computed; nothing has reached OS.
-  planned,
-  /// At least one send reached the transport; OS may have it.
-  sent,
-  /// A terminal status is published.
-  done,
-};
-
-/// "queued", "planned", "sent", "done".
-const char* to_string(tx_step x);
-
-/// A planned oppdrag as it travels between actors: the XML exactly as sent
-/// and the state it leads to.
-struct outgoing_oppdrag {
-  /// Oppdrag XML, byte for byte what goes to OS on every attempt.
-  std::string xml;
-  /// The key that matches its kvittering (see kvittering.hpp).
-  std::string match_key;
-  /// The accepted state of each uid once OS accepts this oppdrag.
-  std::vector<utbetaling> next_state;
-  /// Set once OS gave its final answer.
-  std::optional<mmel> answer;
-  /// Whether that answer means OS accepted the oppdrag.
-  bool accepted = false;
-  /// Times this oppdrag went to OS.
-  uint32_t sends = 0;
-  /// Times OS answered 12 or the transport failed.
-  uint32_t retries = 0;
-  /// A retry is due once its backoff is over.
-  bool retry_due = false;
-};
-
-/// What an oppdrag actor has done so far; its supervisor keeps the latest
-/// copy so a restarted actor resumes instead of starting over.
-struct tx_journal {
-  tx_step step = tx_step::queued;
-  std::vector<outgoing_oppdrag> oppdrag;
-  std::optional<status_detaljer> detaljer;
-  /// Sends so far, resends and retries included.
-  uint32_t attempts = 0;
-};
-
 /// The end of one transaction, reported to whoever submitted it.
 struct tx_outcome {
   tx_id key;
   status_reply status;
-};
-
-/// The identity of a message's content, to tell a redelivery (same key,
-/// same content) from a conflict (same key, other content).
-struct content_hash {
-  std::string hex;
-  friend auto operator<=>(const content_hash&, const content_hash&) = default;
 };
 
 /// A record to produce.
