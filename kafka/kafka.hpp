@@ -64,10 +64,15 @@ struct topic_spec {
   int partitions = 1;
   /// Topic configuration, e.g. {"cleanup.policy", "compact"}.
   std::map<std::string, std::string> config;
+  /// Replicas per partition; 1 suits the single-broker setups, -1 asks for
+  /// the broker's default (Kafka 2.4 and later).
+  int replication_factor = 1;
 };
 
 /// Creates the topics that do not exist yet (an existing topic is not an
-/// error). Waits at most `timeout`.
+/// error). Waits at most `timeout`. Uses the Admin API, which the mock
+/// cluster of librdkafka 2.0.2 does not serve (the request times out
+/// waiting for a controller): there, use embedded_cluster::create_topic.
 caf::error create_topics(const client_config& cfg,
                          const std::vector<topic_spec>& topics,
                          std::chrono::milliseconds timeout
@@ -125,7 +130,9 @@ public:
                      const std::string& value, const headers& hdrs,
                      uint64_t token);
 
-  /// Waits until every enqueued record is delivered or `timeout` passes.
+  /// Waits until every enqueued record is delivered and its delivery
+  /// handler has returned, or fails with `ec::timeout` once `timeout`
+  /// passes. Thread-safe.
   caf::error flush(std::chrono::milliseconds timeout);
 
   /// Records enqueued but not yet delivered.
@@ -166,15 +173,20 @@ public:
   /// Subscribes and starts the poll thread.
   caf::error start();
 
-  /// Stops the poll thread, commits what was stored, leaves the group.
-  /// Idempotent.
+  /// Stops the poll thread, commits what was stored, leaves the group
+  /// (on_revoked runs for what was assigned, still on the poll thread).
+  /// Idempotent. Not to be called from a handler.
   void stop();
 
   /// Marks everything before `next_offset` in `tp` as done, to be
-  /// committed. Thread-safe.
+  /// committed. Fails for a partition not assigned to this member.
+  /// Thread-safe.
   caf::error store_offset(const topic_partition& tp, int64_t next_offset);
 
-  /// Stops fetching from `tp` until resume(). Thread-safe.
+  /// Stops fetching from `tp` until resume(): once pause() returns, no
+  /// record of `tp` reaches on_records until resume(), and resume()
+  /// continues after the last record handed on. Thread-safe; a handler may
+  /// call it.
   caf::error pause(const topic_partition& tp);
   caf::error resume(const topic_partition& tp);
 
