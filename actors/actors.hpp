@@ -23,6 +23,9 @@ struct tx_lookup {
   kind what = kind::unknown;
   /// The terminal status of the earlier transaction, once it has one.
   std::optional<status_reply> final_status;
+  /// The journal of the earlier transaction when it has not finished: a
+  /// transaction of an earlier run to resume.
+  std::optional<tx_journal> journal;
 };
 
 /// One oppdrag actor: one transaction on one sak.
@@ -34,24 +37,27 @@ using oppdrag_actor = caf::typed_actor<
   // The backoff before retry n is over; ignored unless n is current.
   caf::reacts_to<atom::resend, uint32_t>>;
 
-/// The accepted state of every sak, and the keys seen so far.
+/// The accepted state of every sak and the journal of every transaction,
+/// kept durable on Kafka (DESIGN.md §4).
 using state_store_actor = caf::typed_actor<
   // Returns what OS accepted for a sak.
   caf::replies_to<atom::get, sak_key>::with<sak_state>,
-  // Makes the given versions the accepted state of their uids.
+  // Makes the given versions the accepted state of their uids; answers
+  // once helved.utbetalinger.v1 and helved.saker.v1 have them.
   caf::replies_to<atom::apply, sak_key, std::vector<utbetaling>>::with<bool>,
-  // Tells whether a key was seen, with which content and outcome.
+  // Tells whether a key was seen, with which content, journal and outcome.
   caf::replies_to<atom::lookup_tx, tx_id, content_hash>::with<tx_lookup>,
-  // Registers a key and its content when its transaction starts.
-  caf::reacts_to<atom::record_tx, tx_id, content_hash>,
-  // Registers the terminal status of a key.
-  caf::reacts_to<atom::done, tx_id, status_reply>>;
+  // Journals a transaction's step; answers once utsjekk.journal.v1 has it.
+  caf::replies_to<atom::journal, tx_record>::with<bool>>;
 
 /// Publishes statuses and the audit trail; the one producer of the process.
 using status_publisher_actor = caf::typed_actor<
   // Publishes a status keyed by the tx-id with header fagsystem; answers
   // once the record is durable (acks=all).
   caf::replies_to<atom::publish, tx_id, fagsystem, status_reply>::with<bool>,
+  // Produces a state record (journal, utbetaling, sak); answers once it is
+  // durable.
+  caf::replies_to<atom::write, out_record>::with<bool>,
   // Publishes an oppdrag or kvittering XML on the audit topic, with the
   // comma-separated uids it carries in header `uids`.
   caf::replies_to<atom::audit, tx_id, fagsystem, std::string,

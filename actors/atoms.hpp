@@ -44,6 +44,7 @@ CAF_ADD_TYPE_ID(utsjekk, (utsjekk::tx_id))
 CAF_ADD_TYPE_ID(utsjekk, (utsjekk::tx_journal))
 CAF_ADD_TYPE_ID(utsjekk, (utsjekk::tx_outcome))
 CAF_ADD_TYPE_ID(utsjekk, (utsjekk::content_hash))
+CAF_ADD_TYPE_ID(utsjekk, (utsjekk::tx_record))
 CAF_ADD_TYPE_ID(utsjekk, (utsjekk::fagsystem))
 CAF_ADD_TYPE_ID(utsjekk, (utsjekk::out_record))
 CAF_ADD_TYPE_ID(utsjekk, (std::vector<utsjekk::utbetaling>))
@@ -63,6 +64,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::tx_id)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::tx_journal)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::tx_outcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::content_hash)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::tx_record)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::fagsystem)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::out_record)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<utsjekk::utbetaling>)
@@ -97,7 +99,6 @@ using journal = caf::atom_constant<caf::atom("journal")>;
 using kvittering = caf::atom_constant<caf::atom("kvittering")>;
 using publish = caf::atom_constant<caf::atom("publish")>;
 using records = caf::atom_constant<caf::atom("records")>;
-using record_tx = caf::atom_constant<caf::atom("record_tx")>;
 using resend = caf::atom_constant<caf::atom("resend")>;
 using revoked = caf::atom_constant<caf::atom("revoked")>;
 using route = caf::atom_constant<caf::atom("route")>;
@@ -105,6 +106,7 @@ using send = caf::atom_constant<caf::atom("send")>;
 using start = caf::atom_constant<caf::atom("start")>;
 using submit = caf::atom_constant<caf::atom("submit")>;
 using timeout = caf::atom_constant<caf::atom("timeout")>;
+using write = caf::atom_constant<caf::atom("write")>;
 using lookup_tx = caf::atom_constant<caf::atom("lookup_tx")>;
 
 } // namespace utsjekk::atom

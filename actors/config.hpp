@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/state_store.hpp"
 #include "kafka/kafka.hpp"
 #include "messages/types.hpp"
 #include "os_gateway/simulator.hpp"
@@ -61,6 +62,9 @@ struct oppdrag_config {
   bool respect_opening_hours = true;
   /// The local Norwegian time; replaced in tests.
   std::function<local_time()> now;
+  /// Produce each oppdrag and kvittering to the audit topic; off when the
+  /// transport to OS already puts them there.
+  bool audit = true;
 };
 
 /// The backoff before retry `n` (1-based): backoff * 2^(n-1), capped.
@@ -72,6 +76,8 @@ struct service_config {
   std::map<fagsystem, std::string> input_topics;
   std::string status_topic{defaults::status_topic};
   std::string oppdrag_topic{defaults::oppdrag_topic};
+  /// The topics of the durable state.
+  state_topics state;
   std::string group_id{defaults::group_id};
   /// Kafka to use; nullopt starts the embedded mock cluster.
   std::optional<kafka::client_config> kafka;

@@ -88,8 +88,11 @@ void oppdrag_state::make_plan() {
         journal.detaljer = std::move(result->detaljer);
         journal.step = tx_step::planned;
         report_journal();
-        publish_progress(status_kind::mottatt);
-        send(false);
+        // Nothing reaches OS before the journal knows what it is.
+        persist([this] {
+          publish_progress(status_kind::mottatt);
+          send(false);
+        });
       },
       [this](const caf::error& err) {
         UTSJEKK_LOG(warning, "oppdrag")
@@ -101,65 +104,86 @@ void oppdrag_state::make_plan() {
 
 void oppdrag_state::send(bool only_due) {
   auto gen = ++generation;
-  auto outstanding = std::make_shared<size_t>(0);
-  auto failed = std::make_shared<bool>(false);
+  // Count the sends in the journal first: after a crash, any further send
+  // is then known to be a resend.
+  std::vector<size_t> chosen;
   for (auto& x : journal.oppdrag) {
     if (x.answer || (only_due && !x.retry_due))
       continue;
     x.retry_due = false;
     ++x.sends;
     ++journal.attempts;
-    ++*outstanding;
-    auto index = static_cast<size_t>(&x - journal.oppdrag.data());
-    self
-      ->request(peers.gateway, peer_timeout, atom::send::value, msg.key, x.xml,
-                oppdrag_actor{self})
-      .then(
-        [this, gen, outstanding, failed, index](bool) {
-          auto& out = journal.oppdrag[index];
-          self->request(peers.publisher, peer_timeout, atom::audit::value,
-                        msg.key, msg.fagsystem, out.xml, uids_of(out))
+    chosen.push_back(static_cast<size_t>(&x - journal.oppdrag.data()));
+  }
+  if (chosen.empty())
+    return;
+  report_journal();
+  persist([this, gen, chosen] {
+    if (gen != generation || finishing)
+      return;
+    auto outstanding = std::make_shared<size_t>(chosen.size());
+    auto failed = std::make_shared<bool>(false);
+    for (auto index : chosen)
+      send_one(index, gen, outstanding, failed);
+  });
+}
+
+void oppdrag_state::send_one(size_t index, uint32_t gen,
+                             std::shared_ptr<size_t> outstanding,
+                             std::shared_ptr<bool> failed) {
+  auto& x = journal.oppdrag[index];
+  self
+    ->request(peers.gateway, peer_timeout, atom::send::value, msg.key, x.xml,
+              oppdrag_actor{self})
+    .then(
+      [this, gen, outstanding, failed, index](bool) {
+        auto& out = journal.oppdrag[index];
+        if (cfg.audit)
+          self
+            ->request(peers.publisher, peer_timeout, atom::audit::value,
+                      msg.key, msg.fagsystem, out.xml, uids_of(out))
             .then([](bool) {},
                   [this](const caf::error& err) {
                     UTSJEKK_LOG(warning, "oppdrag")
                       << "oppdrag actor could not audit oppdrag tx="
                       << msg.key.value << " error=" << render(err);
                   });
-          if (--*outstanding > 0 || gen != generation)
-            return;
-          // Every send of this round reached the transport.
-          if (journal.step == tx_step::planned) {
-            journal.step = tx_step::sent;
-            report_journal();
-            publish_progress(status_kind::hos_oppdrag);
-          }
-          if (*failed)
-            return;
-          arm_timer(cfg.kvittering_timeout);
-        },
-        [this, gen, outstanding, failed, index](const caf::error& err) {
-          auto& out = journal.oppdrag[index];
-          --*outstanding;
-          *failed = true;
-          ++out.retries;
-          UTSJEKK_LOG(warning, "oppdrag")
-            << "oppdrag actor could not send oppdrag tx=" << msg.key.value
-            << " attempt=" << out.sends << " error=" << render(err);
-          if (gen != generation)
-            return;
-          // The transport never took it: OS cannot have it.
-          if (out.retries > cfg.max_retries) {
-            finish(feilet_status(caf::make_error(
-              ec::transport_failed, "OS could not be reached: "
-                                      + render(err))));
-            return;
-          }
-          out.retry_due = true;
-          auto next = ++generation;
-          self->delayed_send(self, backoff_for(cfg, out.retries),
-                             atom::resend::value, next);
-        });
-  }
+        if (--*outstanding > 0 || gen != generation)
+          return;
+        // Every send of this round reached the transport.
+        if (journal.step == tx_step::planned) {
+          journal.step = tx_step::sent;
+          report_journal();
+          persist([] {});
+          publish_progress(status_kind::hos_oppdrag);
+        }
+        if (*failed)
+          return;
+        arm_timer(cfg.kvittering_timeout);
+      },
+      [this, gen, outstanding, failed, index](const caf::error& err) {
+        auto& out = journal.oppdrag[index];
+        --*outstanding;
+        *failed = true;
+        ++out.retries;
+        journal.last_error = render(err);
+        UTSJEKK_LOG(warning, "oppdrag")
+          << "oppdrag actor could not send oppdrag tx=" << msg.key.value
+          << " attempt=" << out.sends << " error=" << render(err);
+        if (gen != generation)
+          return;
+        // The transport never took it: OS cannot have it.
+        if (out.retries > cfg.max_retries) {
+          finish(feilet_status(caf::make_error(
+            ec::transport_failed, "OS could not be reached: "
+                                    + render(err))));
+          return;
+        }
+        out.retry_due = true;
+        auto next = ++generation;
+        self->delayed_send(self, backoff_for(cfg, out.retries),
+                           atom::resend::value, next);
+      });
 }
 
 void oppdrag_state::arm_timer(std::chrono::milliseconds delay) {
@@ -178,8 +202,10 @@ void oppdrag_state::on_kvittering(const oppdrag& kvittering) {
       << "oppdrag actor ignored a repeated kvittering tx=" << msg.key.value;
     return;
   }
-  // Every kvittering goes to the audit topic as OS sent it.
-  self->request(peers.publisher, peer_timeout, atom::audit::value, msg.key,
+  // Every kvittering goes to the audit topic as OS sent it, unless the
+  // transport itself put it there.
+  if (cfg.audit)
+    self->request(peers.publisher, peer_timeout, atom::audit::value, msg.key,
                 msg.fagsystem, to_xml(kvittering), uids_of(*i))
     .then([](bool) {},
           [this](const caf::error& err) {
@@ -213,6 +239,7 @@ void oppdrag_state::on_kvittering(const oppdrag& kvittering) {
       return;
   }
   report_journal();
+  persist([] {});
   auto all_answered
     = std::all_of(journal.oppdrag.begin(), journal.oppdrag.end(),
                   [](auto& x) { return x.answer.has_value(); });
@@ -295,17 +322,7 @@ void oppdrag_state::finish(status_reply status) {
     .then(
       [this, status](bool) {
         journal.step = tx_step::done;
-        for (auto& x : journal.oppdrag)
-          self->send(peers.gateway, atom::forget::value, x.match_key);
-        UTSJEKK_LOG(info, "oppdrag")
-          << "oppdrag actor finished tx=" << msg.key.value
-          << " sak=" << msg.sak.sak_id
-          << " fagsystem=" << to_string(msg.fagsystem)
-          << " status=" << to_string(status.status)
-          << " statusCode=" << (status.error ? status.error->status_code : 0);
-        self->send(peers.supervisor, atom::done::value,
-                   tx_outcome{msg.key, status});
-        self->quit();
+        persist([this, status] { done(status); }, status);
       },
       [this, status](const caf::error& err) {
         // A terminal status is never dropped: try again after a backoff.
@@ -317,6 +334,35 @@ void oppdrag_state::finish(status_reply status) {
                            uint32_t{0});
         pending_final = status;
       });
+}
+
+void oppdrag_state::done(const status_reply& status) {
+  // The terminal status and the journal are durable: report and quit.
+  for (auto& x : journal.oppdrag)
+    self->send(peers.gateway, atom::forget::value, x.match_key);
+  UTSJEKK_LOG(info, "oppdrag")
+    << "oppdrag actor finished tx=" << msg.key.value
+    << " sak=" << msg.sak.sak_id
+    << " fagsystem=" << to_string(msg.fagsystem)
+    << " status=" << to_string(status.status)
+    << " statusCode=" << (status.error ? status.error->status_code : 0);
+  self->send(peers.supervisor, atom::done::value,
+             tx_outcome{msg.key, status});
+  self->quit();
+}
+
+void oppdrag_state::persist(std::function<void()> next,
+                            std::optional<status_reply> outcome) {
+  tx_record rec{msg.key, msg.fagsystem, msg.sak, hash, journal, outcome};
+  self->request(peers.store, caf::infinite, atom::journal::value,
+                std::move(rec))
+    .then([next](bool) { next(); },
+          [this, next, outcome](const caf::error& err) {
+            UTSJEKK_LOG(warning, "oppdrag")
+              << "oppdrag actor could not journal tx=" << msg.key.value
+              << " error=" << render(err);
+            persist(next, outcome);
+          });
 }
 
 void oppdrag_state::report_journal() {
@@ -339,11 +385,12 @@ void oppdrag_state::publish_progress(status_kind kind) {
 
 oppdrag_actor::behavior_type
 oppdrag_tx(oppdrag_actor::stateful_pointer<oppdrag_state> self,
-           decoded_message msg, tx_journal journal, oppdrag_peers peers,
-           oppdrag_config cfg, id_generator next_id) {
+           decoded_message msg, content_hash hash, tx_journal journal,
+           oppdrag_peers peers, oppdrag_config cfg, id_generator next_id) {
   auto& st = self->state;
   st.self = self;
   st.msg = std::move(msg);
+  st.hash = std::move(hash);
   st.journal = std::move(journal);
   st.peers = std::move(peers);
   st.cfg = std::move(cfg);

@@ -20,6 +20,8 @@ struct oppdrag_peers {
 struct oppdrag_state {
   /// The message of this transaction.
   decoded_message msg;
+  /// Its content hash, journaled with it.
+  content_hash hash;
   /// Steps so far; a restarted actor starts from its predecessor's.
   tx_journal journal;
   oppdrag_peers peers;
@@ -43,6 +45,12 @@ struct oppdrag_state {
   /// Sends every oppdrag that has no answer yet (or only those with a
   /// retry due when `only_due`).
   void send(bool only_due);
+  /// Sends oppdrag `index` in send round `gen`.
+  void send_one(size_t index, uint32_t gen,
+                std::shared_ptr<size_t> outstanding,
+                std::shared_ptr<bool> failed);
+  /// Reports the terminal status to the supervisor and quits.
+  void done(const status_reply& status);
   /// Arms the kvittering timer.
   void arm_timer(std::chrono::milliseconds delay);
   /// Handles one kvittering.
@@ -55,6 +63,10 @@ struct oppdrag_state {
   void finish(status_reply status);
   /// Tells the supervisor the step reached.
   void report_journal();
+  /// Makes the journal durable (with `outcome` once there is one), then
+  /// runs `next`. A failed write is retried: no step goes on unjournaled.
+  void persist(std::function<void()> next,
+               std::optional<status_reply> outcome = std::nullopt);
   /// Publishes a non-terminal status; its order is kept by the publisher.
   void publish_progress(status_kind kind);
 
@@ -65,7 +77,7 @@ struct oppdrag_state {
 /// Spawned by a supervisor per message on a sak.
 oppdrag_actor::behavior_type
 oppdrag_tx(oppdrag_actor::stateful_pointer<oppdrag_state> self,
-           decoded_message msg, tx_journal journal, oppdrag_peers peers,
-           oppdrag_config cfg, id_generator next_id);
+           decoded_message msg, content_hash hash, tx_journal journal,
+           oppdrag_peers peers, oppdrag_config cfg, id_generator next_id);
 
 } // namespace utsjekk

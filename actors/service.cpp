@@ -3,6 +3,7 @@
 #include "actors/intake.hpp"
 #include "actors/logging.hpp"
 #include "actors/os_gateway.hpp"
+#include "actors/state_loader.hpp"
 #include "actors/state_store.hpp"
 #include "actors/supervisor.hpp"
 #include "messages/error.hpp"
@@ -74,6 +75,11 @@ std::vector<kafka::topic_spec> topics_of(const service_config& cfg) {
     result.push_back({name, defaults::input_partitions, {}});
   result.push_back({cfg.status_topic, defaults::output_partitions, {}});
   result.push_back({cfg.oppdrag_topic, defaults::output_partitions, {}});
+  // The state topics keep the latest record per key forever.
+  std::map<std::string, std::string> compact{{"cleanup.policy", "compact"}};
+  for (auto& name : {cfg.state.utbetalinger, cfg.state.saker,
+                     cfg.state.journal})
+    result.push_back({name, defaults::output_partitions, compact});
   return result;
 }
 
@@ -107,10 +113,15 @@ service::start(caf::actor_system& sys, service_config cfg) {
   if (!sink)
     return sink.error();
   st.sink = std::move(*sink);
-  st.store = sys.spawn(state_store);
   st.publisher = sys.spawn(status_publisher, st.sink, cfg.status_topic,
                            cfg.oppdrag_topic);
   st.sink->attach(st.publisher);
+  // The state of earlier runs, read to its end before any input.
+  auto loaded = load_state(*cfg.kafka, cfg.state);
+  if (!loaded)
+    return loaded.error();
+  st.store = sys.spawn(state_store, std::move(*loaded), st.publisher,
+                       cfg.state);
   st.sim = std::make_shared<os::simulator>(cfg.simulator);
   st.gateway = sys.spawn(os_gateway, st.sim, cfg.oppdrag.now);
   auto next_id = random_id_generator();

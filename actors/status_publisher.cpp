@@ -84,6 +84,9 @@ status_publisher_actor::behavior_type status_publisher(
                      {{"fagsystem", std::string{to_string(fs)}}}};
       return self->state.enqueue(std::move(rec));
     },
+    [self](atom::write, out_record& rec) -> caf::typed_response_promise<bool> {
+      return self->state.enqueue(std::move(rec));
+    },
     [self](atom::audit, const tx_id& key, fagsystem fs, std::string& xml,
            std::string& uids) -> caf::typed_response_promise<bool> {
       out_record rec{self->state.oppdrag_topic, key.value, std::move(xml),

@@ -54,7 +54,14 @@ void supervisor_state::start_next(const sak_key& sak) {
           settle_front(sak, std::move(*seen.final_status));
           return;
         }
-        self->send(store, atom::record_tx::value, front.msg.key, front.hash);
+        // A transaction of an earlier run resumes at its journaled step.
+        if (seen.journal) {
+          UTSJEKK_LOG(info, "supervisor")
+            << "supervisor resumes transaction tx=" << front.msg.key.value
+            << " step=" << to_string(seen.journal->step);
+          spawn_front(sak, std::move(*seen.journal), 0);
+          return;
+        }
         spawn_front(sak, tx_journal{}, 0);
       },
       [this, sak](const caf::error& err) {
@@ -70,8 +77,9 @@ void supervisor_state::spawn_front(const sak_key& sak, tx_journal journal,
                                    uint32_t restarts) {
   auto& front = queues[sak].front();
   oppdrag_peers peers{store, gateway, publisher, supervisor_actor{self}};
-  auto worker = self->spawn<caf::monitored>(oppdrag_tx, front.msg, journal,
-                                            peers, cfg, next_id);
+  auto worker = self->spawn<caf::monitored>(oppdrag_tx, front.msg,
+                                            front.hash, journal, peers, cfg,
+                                            next_id);
   auto addr = worker.address();
   busy[sak] = addr;
   active.emplace(addr, running{sak, front.msg.key, std::move(journal),
@@ -105,7 +113,6 @@ void supervisor_state::complete_front(const sak_key& sak,
   auto item = std::move(q.front());
   q.pop_front();
   ++finished;
-  self->send(store, atom::done::value, outcome.key, outcome.status);
   item.promise.deliver(outcome);
   busy.erase(sak);
   start_next(sak);

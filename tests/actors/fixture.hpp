@@ -69,7 +69,7 @@ struct gateway_log {
 /// An OS gateway that records every send and answers nothing: the test
 /// plays OS and delivers kvitteringer itself.
 inline os_gateway_actor::behavior_type
-fake_gateway(os_gateway_actor::pointer self,
+fake_gateway(os_gateway_actor::pointer,
              std::shared_ptr<gateway_log> log) {
   return {
     [log](atom::send, const tx_id& key, const std::string& xml,
@@ -121,10 +121,10 @@ struct fixture {
       sink(std::make_shared<memory_sink>()),
       os(std::make_shared<gateway_log>()) {
     log::init(std::getenv("UTSJEKK_TEST_LOG") ? "debug" : "warning");
-    store = sys.spawn(state_store);
     publisher = sys.spawn(status_publisher, sink, "helved.status.v1",
                           "helved.oppdrag.v1");
     sink->attach(publisher);
+    store = sys.spawn(state_store, loaded_state{}, publisher, state_topics{});
     gateway = sys.spawn(fake_gateway, os);
     ocfg.kvittering_timeout = std::chrono::minutes{10};
     ocfg.backoff = std::chrono::seconds{1};
