@@ -4,12 +4,29 @@
 #include "messages/error.hpp"
 
 #include <map>
+#include <thread>
 
 namespace utsjekk::kafka {
 
 namespace {
 
 using namespace detail;
+
+/// Errors a partition shows while its leadership settles.
+bool transient(rd_kafka_resp_err_t err) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS:
+      return true;
+    default:
+      return false;
+  }
+}
 
 /// Copies one message into a record.
 record to_record(const rd_kafka_message_t* msg) {
@@ -76,8 +93,15 @@ caf::error read_to_end(const client_config& cfg, const std::string& topic,
   for (auto& tp : tps) {
     int64_t low = 0;
     int64_t high = 0;
-    err = rd_kafka_query_watermark_offsets(h, topic.c_str(), tp.partition,
-                                           &low, &high, 10000);
+    // A topic created a moment ago may have no leader yet: retry.
+    for (;;) {
+      err = rd_kafka_query_watermark_offsets(h, topic.c_str(), tp.partition,
+                                             &low, &high, 10000);
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR || !transient(err)
+          || clock::now() > deadline)
+        break;
+      std::this_thread::sleep_for(std::chrono::milliseconds{200});
+    }
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
       return make_kafka_error("watermarks of " + to_string(tp), err);
     if (high > low)
