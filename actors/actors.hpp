@@ -35,7 +35,9 @@ using oppdrag_actor = caf::typed_actor<
   // The kvittering timer of attempt n fired; ignored unless n is current.
   caf::reacts_to<atom::timeout, uint32_t>,
   // The backoff before retry n is over; ignored unless n is current.
-  caf::reacts_to<atom::resend, uint32_t>>;
+  caf::reacts_to<atom::resend, uint32_t>,
+  // The backoff before the next journal write is over.
+  caf::reacts_to<atom::journal>>;
 
 /// The accepted state of every sak and the journal of every transaction,
 /// kept durable on Kafka (DESIGN.md §4).
@@ -88,7 +90,9 @@ using supervisor_actor = caf::typed_actor<
   // An oppdrag actor journals the step it reached.
   caf::reacts_to<atom::journal, tx_id, tx_journal>,
   // An oppdrag actor reached its terminal status.
-  caf::reacts_to<atom::done, tx_outcome>>;
+  caf::reacts_to<atom::done, tx_outcome>,
+  // Publishing a settled terminal status failed: try it again.
+  caf::reacts_to<atom::resend, sak_key, status_reply>>;
 
 /// One reader per assigned topic-partition.
 using reader_actor = caf::typed_actor<

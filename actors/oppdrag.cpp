@@ -358,10 +358,19 @@ void oppdrag_state::persist(std::function<void()> next,
                 std::move(rec))
     .then([next](bool) { next(); },
           [this, next, outcome](const caf::error& err) {
+            // Without its store the transaction cannot go on safely; its
+            // supervisor restarts it from the journal.
+            if (err == caf::sec::request_receiver_down) {
+              self->quit(err);
+              return;
+            }
             UTSJEKK_LOG(warning, "oppdrag")
               << "oppdrag actor could not journal tx=" << msg.key.value
               << " error=" << render(err);
-            persist(next, outcome);
+            ++persist_failures;
+            self->delayed_send(self, backoff_for(cfg, persist_failures),
+                               atom::journal::value);
+            pending_persist = {next, outcome};
           });
 }
 
@@ -410,6 +419,14 @@ oppdrag_tx(oppdrag_actor::stateful_pointer<oppdrag_state> self,
         return;
       }
       st.on_timeout(gen);
+    },
+    [self](atom::journal) {
+      auto& st = self->state;
+      if (!st.pending_persist)
+        return;
+      auto [next, outcome] = std::move(*st.pending_persist);
+      st.pending_persist.reset();
+      st.persist(std::move(next), std::move(outcome));
     },
     [self](atom::resend, uint32_t gen) {
       auto& st = self->state;

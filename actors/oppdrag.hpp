@@ -37,6 +37,11 @@ struct oppdrag_state {
   uint32_t publish_attempts = 0;
   /// A terminal status waiting for its next publish attempt.
   std::optional<status_reply> pending_final;
+  /// A journal write waiting for its next attempt, and the failures so far.
+  std::optional<std::pair<std::function<void()>,
+                          std::optional<status_reply>>>
+    pending_persist;
+  uint32_t persist_failures = 0;
 
   /// Starts or resumes the transaction at its journaled step.
   void start();

@@ -97,12 +97,16 @@ void supervisor_state::settle_front(const sak_key& sak,
         complete_front(sak, tx_outcome{key, status});
       },
       [this, sak, key, status](const caf::error& err) {
-        // Never drop a terminal status: try again.
+        // Never drop a terminal status: try again after a pause.
         UTSJEKK_LOG(warning, "supervisor")
           << "supervisor could not publish status tx=" << key.value
           << " error=" << render(err);
-        busy.erase(sak);
-        settle_front(sak, status);
+        if (err == caf::sec::request_receiver_down) {
+          self->quit(err);
+          return;
+        }
+        self->delayed_send(self, cfg.backoff, atom::resend::value, sak,
+                           status);
       });
   busy[sak] = caf::actor_addr{};
 }
@@ -185,6 +189,9 @@ supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
       st.queues[sak].push_back({std::move(msg), std::move(hash), promise});
       st.start_next(sak);
       return promise;
+    },
+    [self](atom::resend, const sak_key& sak, status_reply& status) {
+      self->state.settle_front(sak, std::move(status));
     },
     [self](atom::journal, const tx_id&, tx_journal& journal) {
       auto& st = self->state;

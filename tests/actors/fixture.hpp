@@ -11,6 +11,7 @@
 #include "messages/oppdrag_xml.hpp"
 #include "messages/status_json.hpp"
 #include "messages/time.hpp"
+#include "messages/utbetaling_json.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -190,6 +191,19 @@ struct fixture {
                  max_active);
   }
 
+  /// Replaces the state store by one started from `state`, as after a
+  /// restart; supervisors made afterwards use it.
+  void restart_store(loaded_state state) {
+    caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+    store = sys.spawn(state_store, std::move(state), publisher,
+                      state_topics{});
+    run();
+  }
+
+  /// The state records written so far, as a restarted store would read
+  /// them back from the state topics.
+  loaded_state written_state() const;
+
   /// The statuses published for `key`, in order.
   std::vector<status_reply> statuses(const std::string& key) const {
     std::vector<status_reply> result;
@@ -225,6 +239,31 @@ struct fixture {
     run();
   }
 };
+
+inline loaded_state fixture::written_state() const {
+  loaded_state result;
+  state_topics topics;
+  for (auto& rec : sink->records) {
+    if (rec.topic == topics.journal) {
+      auto x = parse_tx_record(rec.value);
+      REQUIRE(x);
+      auto key = x->key;
+      result.journal.insert_or_assign(key, std::move(*x));
+    } else if (rec.topic == topics.utbetalinger) {
+      auto x = parse_utbetaling(rec.value);
+      REQUIRE(x);
+      auto uid = x->uid;
+      result.utbetalinger.insert_or_assign(uid, std::move(*x));
+    } else if (rec.topic == topics.saker) {
+      auto key = parse_sak_key(*rec.key);
+      auto uids = parse_uids(rec.value);
+      REQUIRE(key);
+      REQUIRE(uids);
+      result.saker.insert_or_assign(*key, *uids);
+    }
+  }
+  return result;
+}
 
 /// A new DP-like sak message with one utbetaling of one period: enough for
 /// the actor tests, which test the flow, not the diff.
