@@ -73,9 +73,9 @@ utsjekk_config::utsjekk_config() {
     .add(embedded_port, "embedded-port",
          "bootstrap port of the embedded cluster "
          "(UTSJEKK_EMBEDDED_KAFKA_PORT wins); 0 picks one")
-    .add(group_id, "group-id", "consumer group of the input readers")
-    .add(status_topic, "status-topic", "topic of the statuses")
-    .add(oppdrag_topic, "oppdrag-topic", "topic of oppdrag and kvitteringer")
+    .add(group_id, "group-id", "consumer group of the input readers (default utsjekk)")
+    .add(status_topic, "status-topic", "topic of the statuses (default helved.status.v1)")
+    .add(oppdrag_topic, "oppdrag-topic", "topic of oppdrag and kvitteringer (default helved.oppdrag.v1)")
     .add(topic_aap, "topic-aap", "input topic of AAP")
     .add(topic_dagpenger, "topic-dagpenger", "input topic of Dagpenger")
     .add(topic_tiltakspenger, "topic-tiltakspenger",
@@ -85,25 +85,55 @@ utsjekk_config::utsjekk_config() {
     .add(topic_historisk, "topic-historisk", "input topic of Historisk")
     .add(topic_valp, "topic-valp", "input topic of Valp")
     .add(kvittering_timeout, "kvittering-timeout",
-         "wait for a kvittering before resending the oppdrag")
+         "wait this long for a kvittering before resending the identical "
+         "oppdrag, only while OS is open (default 10min)")
     .add(max_retries, "max-retries",
-         "retries of OS 12 and transport failures before FEILET 500")
+         "retries of OS 12 and transport failures before FEILET 500 "
+         "(default 5)")
     .add(max_restarts, "max-restarts",
-         "restarts of a crashed transaction before FEILET 500")
+         "restarts of a crashed transaction before FEILET 500 (default 3)")
     .add(max_in_flight, "max-in-flight",
-         "unfinished records per partition before it is paused")
+         "unfinished records per partition before it is paused "
+         "(default 2000)")
     .add(demo_input, "demo-input",
          "JSON-lines file of records to produce into the embedded cluster")
-    .add(log_level, "log-level", "trace, debug, info, warning or error");
+    .add(log_level, "log-level", "trace, debug, info, warning or error (default info)");
   opt_group{custom_options_, "os"}
-    .add(os_latency_min, "latency-min", "least kvittering latency")
-    .add(os_latency_max, "latency-max", "largest kvittering latency")
-    .add(os_rate_12, "rate-12", "share of oppdrag answered with 12")
-    .add(os_rate_lost, "rate-lost", "share of kvitteringer lost")
+    .add(os_latency_min, "latency-min", "least kvittering latency (default 0s)")
+    .add(os_latency_max, "latency-max", "largest kvittering latency (default 0s)")
+    .add(os_rate_12, "rate-12", "share of oppdrag answered with 12, 0 to 1 (default 0)")
+    .add(os_rate_lost, "rate-lost", "share of kvitteringer lost, 0 to 1 (default 0)")
     .add(os_rate_duplicate, "rate-duplicate",
-         "share of kvitteringer delivered twice")
+         "share of kvitteringer delivered twice, 0 to 1 (default 0)")
     .add(os_opening_hours, "opening-hours",
-         "hold kvitteringer while OS is closed");
+         "hold kvitteringer while OS is closed (default false)");
+}
+
+std::string utsjekk_config::help_text() const {
+  std::string result
+    = "usage: utsjekk [OPTION=VALUE]...\n"
+      "Reads utbetalinger from Kafka, sends oppdrag to OS, publishes "
+      "statuses.\nWith no Kafka configured it starts an embedded mock "
+      "cluster and the OS\nsimulator, and prints bootstrap=HOST:PORT.\n\n"
+      "Environment: KAFKA_BROKERS (and KAFKA_CERTIFICATE_PATH,\n"
+      "KAFKA_PRIVATE_KEY_PATH, KAFKA_CA_PATH for TLS), "
+      "UTSJEKK_EMBEDDED_KAFKA_PORT.\nOptions may also stand in "
+      "caf-application.ini (groups [utsjekk], [os]).\n\n";
+  for (auto& opt : custom_options_) {
+    auto category = opt.category();
+    if (category != "utsjekk" && category != "os")
+      continue;
+    auto name = "--" + std::string{opt.full_name().begin(),
+                                    opt.full_name().end()}
+                + "=<" + std::string{opt.type_name().begin(),
+                                     opt.type_name().end()}
+                + ">";
+    result += "  " + name + "\n      "
+              + std::string{opt.description().begin(),
+                            opt.description().end()}
+              + "\n";
+  }
+  return result;
 }
 
 namespace {

@@ -103,6 +103,9 @@ class utsjekk_config : public caf::actor_system_config {
 public:
   utsjekk_config();
 
+  /// The options of utsjekk and the simulated OS, with their defaults.
+  std::string help_text() const;
+
   /// Builds the service configuration from the options, then the
   /// environment (KAFKA_BROKERS, UTSJEKK_*), which wins.
   caf::expected<service_config> make_service_config() const;

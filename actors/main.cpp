@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <string_view>
 #include <thread>
 
 using namespace utsjekk;
@@ -30,8 +31,17 @@ sigset_t block_stop_signals() {
 int main(int argc, char** argv) {
   auto signals = block_stop_signals();
   utsjekk_config cfg;
+  // utsjekk's own help; CAF's --long-help lists CAF's options as well.
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg{argv[i]};
+    if (arg == "--help" || arg == "-h" || arg == "-?") {
+      std::cout << cfg.help_text();
+      return 0;
+    }
+  }
   if (auto err = cfg.parse(argc, argv)) {
-    std::cerr << "utsjekk: " << cfg.render(err) << '\n';
+    std::cerr << "utsjekk: invalid command line: " << cfg.render(err)
+              << "\nutsjekk --help lists the options.\n";
     return 2;
   }
   if (cfg.cli_helptext_printed)

@@ -407,8 +407,13 @@ caf::expected<replay_report> replay(const replay_options& opts,
       if (status->error)
         out << " " << status->error->status_code << " "
             << status->error->msg;
-      else if (status->detaljer)
-        out << " (" << status->detaljer->linjer.size() << " linjer)";
+      else if (status->detaljer) {
+        auto lines = status->detaljer->linjer.size();
+        out << " (" << lines << (lines == 1 ? " linje" : " linjer") << ")";
+      } else if (status->status == status_kind::ok)
+        out << " (nothing to change, no oppdrag)";
+      if (n > 1)
+        out << " [the same key again: answered from its earlier outcome]";
       out << std::endl;
       // Unblock the sak whose front record this was.
       for (auto i = blocked.begin(); i != blocked.end(); ++i) {
