@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End to end on the embedded default: start utsjekk, replay the shared
+# End to end on the embedded default (or on KAFKA_BROKERS when set): start
+# utsjekk, replay the shared
 # examples over Kafka the way benefit systems send them, check every
 # expected outcome (statuses and the oppdrag on helved.oppdrag.v1), check
 # that no personident reached the log, and stop utsjekk with SIGTERM.
@@ -10,6 +11,8 @@ utsjekk=$1
 replay=$2
 examples=$3
 work=$(mktemp -d)
+# Extra options for utsjekk, e.g. a group id of its own on a shared broker.
+read -r -a UTSJEKK_E2E_ARGS <<<"${UTSJEKK_E2E_ARGS:-}"
 pid=
 cleanup() {
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
@@ -26,7 +29,7 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])')
 
 UTSJEKK_EMBEDDED_KAFKA_PORT=$port "$utsjekk" --utsjekk.log-level=debug \
-  >"$work/out" 2>"$work/log" &
+  "${UTSJEKK_E2E_ARGS[@]}" >"$work/out" 2>"$work/log" &
 pid=$!
 
 # Wait for the bootstrap line, at most 30 s.
@@ -40,7 +43,12 @@ until grep -q '^bootstrap=' "$work/out"; do
   sleep 0.1
 done
 bootstrap=$(sed -n 's/^bootstrap=//p' "$work/out")
-if [ "$bootstrap" != "127.0.0.1:$port" ]; then
+if [ -n "${KAFKA_BROKERS:-}" ]; then
+  [ "$bootstrap" = "$KAFKA_BROKERS" ] || {
+    echo "bootstrap=$bootstrap, expected KAFKA_BROKERS=$KAFKA_BROKERS" >&2
+    exit 1
+  }
+elif [ "$bootstrap" != "127.0.0.1:$port" ]; then
   echo "bootstrap=$bootstrap, expected the pinned 127.0.0.1:$port" >&2
   exit 1
 fi

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The integration suite on a real Apache Kafka broker (tests/kafka/broker):
+#  1. the shared examples end to end, every expectation checked;
+#  2. a restart: state read back from the compacted state topics;
+#  3. a replay of every input topic from offset 0 under a new consumer
+#     group: every key gets its final status again and nothing new
+#     reaches OS (I6).
+# usage: real.sh BUILD_DIR EXAMPLES_DIR
+set -euo pipefail
+build=$(cd "$1" && pwd)
+examples=$(cd "$2" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+export UTSJEKK_KAFKA_STATE="$work/broker.state"
+pid=
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  "$here/broker" stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+bootstrap=$("$here/broker" start | sed -n 's/^bootstrap=//p')
+[ -n "$bootstrap" ] || { echo "the broker did not start" >&2; exit 1; }
+export KAFKA_BROKERS=$bootstrap
+echo "real broker at $bootstrap"
+
+# Counts the records of a topic.
+count() {
+  kcat -C -e -q -b "$bootstrap" -t "$1" -f '.\n' 2>/dev/null | wc -l
+}
+
+echo "1. the examples end to end"
+"$here/../e2e/basic.sh" "$build/utsjekk" "$build/harness/utsjekk-replay" \
+  "$examples"
+
+echo "2.-3. restart under a new group: every input again, nothing to OS"
+oppdrag_before=$(count helved.oppdrag.v1)
+statuses_before=$(count helved.status.v1)
+inputs=0
+for t in aap.utbetaling.v1 teamdagpenger.utbetaling.v1 \
+  helved.utbetalinger-tp.v1 tilleggsstonader.utbetaling.v1 \
+  historisk.utbetaling.v1 team-mulighetsrommet.tilskudd.utbetaling-v1; do
+  inputs=$((inputs + $(count "$t")))
+done
+[ "$inputs" -ge 20 ] || { echo "only $inputs input records" >&2; exit 1; }
+"$build/utsjekk" --utsjekk.group-id=utsjekk-replay-$$ >"$work/out" \
+  2>"$work/log" &
+pid=$!
+deadline=$((SECONDS + 120))
+until [ "$(count helved.status.v1)" -ge $((statuses_before + inputs)) ]; do
+  if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+    echo "not every input got its status again within 120 s" >&2
+    tail -20 "$work/log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+grep -q 'state loader read the state' "$work/log" || {
+  echo "utsjekk did not read its state back" >&2
+  exit 1
+}
+oppdrag_after=$(count helved.oppdrag.v1)
+if [ "$oppdrag_after" -ne "$oppdrag_before" ]; then
+  echo "the replay sent $((oppdrag_after - oppdrag_before)) oppdrag" >&2
+  exit 1
+fi
+kill -TERM "$pid"
+wait "$pid"
+pid=
+echo "real broker suite passed"
