@@ -73,9 +73,12 @@ utsjekk_config::utsjekk_config() {
     .add(embedded_port, "embedded-port",
          "bootstrap port of the embedded cluster "
          "(UTSJEKK_EMBEDDED_KAFKA_PORT wins); 0 picks one")
-    .add(group_id, "group-id", "consumer group of the input readers (default utsjekk)")
-    .add(status_topic, "status-topic", "topic of the statuses (default helved.status.v1)")
-    .add(oppdrag_topic, "oppdrag-topic", "topic of oppdrag and kvitteringer (default helved.oppdrag.v1)")
+    .add(group_id, "group-id",
+         "consumer group of the input readers (default utsjekk)")
+    .add(status_topic, "status-topic",
+         "topic of the statuses (default helved.status.v1)")
+    .add(oppdrag_topic, "oppdrag-topic",
+         "topic of oppdrag and kvitteringer (default helved.oppdrag.v1)")
     .add(topic_aap, "topic-aap", "input topic of AAP")
     .add(topic_dagpenger, "topic-dagpenger", "input topic of Dagpenger")
     .add(topic_tiltakspenger, "topic-tiltakspenger",
@@ -97,12 +100,16 @@ utsjekk_config::utsjekk_config() {
          "(default 2000)")
     .add(demo_input, "demo-input",
          "JSON-lines file of records to produce into the embedded cluster")
-    .add(log_level, "log-level", "trace, debug, info, warning or error (default info)");
+    .add(log_level, "log-level",
+         "trace, debug, info, warning or error (default info)");
   opt_group{custom_options_, "os"}
     .add(os_latency_min, "latency-min", "least kvittering latency (default 0s)")
-    .add(os_latency_max, "latency-max", "largest kvittering latency (default 0s)")
-    .add(os_rate_12, "rate-12", "share of oppdrag answered with 12, 0 to 1 (default 0)")
-    .add(os_rate_lost, "rate-lost", "share of kvitteringer lost, 0 to 1 (default 0)")
+    .add(os_latency_max, "latency-max",
+         "largest kvittering latency (default 0s)")
+    .add(os_rate_12, "rate-12",
+         "share of oppdrag answered with 12, 0 to 1 (default 0)")
+    .add(os_rate_lost, "rate-lost",
+         "share of kvitteringer lost, 0 to 1 (default 0)")
     .add(os_rate_duplicate, "rate-duplicate",
          "share of kvitteringer delivered twice, 0 to 1 (default 0)")
     .add(os_opening_hours, "opening-hours",

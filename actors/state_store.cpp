@@ -87,7 +87,7 @@ state_store(state_store_actor::stateful_pointer<state_store_state> self,
         st.saker.insert(key);
         promise.deliver(true);
       };
-      auto on_error = [pending, failed, committed](const caf::error& err) mutable {
+      auto on_error = [failed, committed](const caf::error& err) mutable {
         *failed = err;
         committed();
       };

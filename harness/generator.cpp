@@ -180,10 +180,14 @@ std::string render(const sak_model& sak, const item* changed,
                       {"stønad", "DAGLIG_REISE_AAP"},
                       {"brukFagområdeTillst", false},
                       {"perioder", std::move(perioder)}});
-      msg = {{"sakId", sak.sak_id},          {"behandlingId", behandling},
-             {"personident", sak.personident}, {"vedtakstidspunkt", vedtak},
-             {"periodetype", "EN_GANG"},       {"saksbehandler", "Z123456"},
-             {"beslutter", "Z654321"},         {"utbetalinger", std::move(list)}};
+      msg = {{"sakId", sak.sak_id},
+             {"behandlingId", behandling},
+             {"personident", sak.personident},
+             {"vedtakstidspunkt", vedtak},
+             {"periodetype", "EN_GANG"},
+             {"saksbehandler", "Z123456"},
+             {"beslutter", "Z654321"},
+             {"utbetalinger", std::move(list)}};
       break;
     }
     case fagsystem::historisk: {

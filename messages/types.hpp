@@ -205,7 +205,7 @@ struct sak_state {
   std::map<uuid, utbetaling> utbetalinger;
 };
 
-// -- Oppdrag (reference §3.1, §3.2, §4.1) ------------------------------------
+// -- Oppdrag (reference §3.1, §3.2, §4.1) --------------------------------
 
 /// The block OS puts first in a kvittering.
 struct mmel {
@@ -225,7 +225,8 @@ struct oppdrags_enhet {
   std::string type_enhet;
   std::string enhet;
   date dato_enhet_fom;
-  friend bool operator==(const oppdrags_enhet&, const oppdrags_enhet&) = default;
+  friend bool operator==(const oppdrags_enhet&,
+                         const oppdrags_enhet&) = default;
 };
 
 /// avvent-118 (AAP only).
