@@ -536,7 +536,8 @@ TEST_CASE("Tiltakspenger groups by meldeperiode and barnetillegg") {
     auto err = bad(fagsystem::tiltakspenger,
                    tp(R"({"meldeperiode": "M1", "fom": "2025-06-02",
                           "tom": "2025-06-06", "beløp": 1,
-                          "stønad": "JOBBKLUBB_BARN", "barnetillegg": true})"));
+                          "stønad": "JOBBKLUBB_BARN",
+                          "barnetillegg": true})"));
     CHECK(code_of(err) == ec::invalid_field);
     CHECK(error_message(err).starts_with("perioder[0].barnetillegg: "));
   }

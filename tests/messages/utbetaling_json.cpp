@@ -47,7 +47,8 @@ constexpr std::string_view legacy_record = R"({"dryrun":false,
   "personident":"15510060730","vedtakstidspunkt":"2026-01-05T12:59:33.235",
   "stønad":"LÆREMIDLER_AAP","beslutterId":"VL","saksbehandlerId":"VL",
   "periodetype":"UKEDAG","avvent":null,"perioder":[{"fom":"2025-10-15",
-  "tom":"2025-10-15","beløp":2703,"betalendeEnhet":null,"vedtakssats":null}]})";
+  "tom":"2025-10-15","beløp":2703,"betalendeEnhet":null,
+  "vedtakssats":null}]})";
 
 std::string legacy(std::string_view last_periode_id) {
   auto text = std::string{legacy_record};
