@@ -355,7 +355,10 @@ std::vector<generated_record> generate(const generator_options& opts) {
 }
 
 std::string to_jsonl(const generated_record& x) {
-  bj::object line{{"topic", x.topic}, {"key", x.key}, {"value", x.value}};
+  bj::object line{{"topic", x.topic},
+                  {"key", x.key},
+                  {"value", x.value},
+                  {"kind", to_string(x.kind)}};
   return bj::serialize(line);
 }
 

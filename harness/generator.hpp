@@ -58,8 +58,8 @@ struct generated_record {
 /// sent; saker interleave.
 std::vector<generated_record> generate(const generator_options& opts);
 
-/// One record as a JSON line `{"topic","key","value"}` (what the replay
-/// reads).
+/// One record as a JSON line `{"topic","key","value","kind"}` (what the
+/// replay reads; it ignores `kind`, the check uses it).
 std::string to_jsonl(const generated_record& x);
 
 } // namespace utsjekk

@@ -1,4 +1,6 @@
+#include "harness/check.hpp"
 #include "harness/generator.hpp"
+#include "messages/error.hpp"
 
 #include <iostream>
 #include <string>
@@ -12,12 +14,62 @@ constexpr const char* usage
   = "usage: utsjekk-harness generate [--messages N] [--saker N] [--seed N]\n"
     "                                [--prefix TEXT] [--invalid SHARE]\n"
     "                                [--redelivery SHARE] [--opphor SHARE]\n"
-    "Writes realistic records over all six fagsystemer as JSON lines\n"
-    "({\"topic\",\"key\",\"value\"}) to stdout, for utsjekk-replay --input.\n";
+    "       utsjekk-harness check --bootstrap HOST:PORT --input FILE\n"
+    "                             [--os-faults]\n"
+    "generate writes realistic records over all six fagsystemer as JSON\n"
+    "lines to stdout, for utsjekk-replay --input. check reads the status\n"
+    "and oppdrag topics of a finished run and checks I1, I2, I6, I7 and\n"
+    "I8 for every key of FILE; --os-faults allows valid input to end\n"
+    "FEILET (a profile where OS rejects).\n";
+
+/// `check`: the invariants of a finished run.
+int check_command(int argc, char** argv) {
+  check_options opts;
+  for (int i = 2; i < argc; ++i) {
+    std::string_view arg{argv[i]};
+    if (arg == "--os-faults") {
+      opts.expect_all_ok = false;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::cerr << "utsjekk-harness: " << arg << " needs a value\n" << usage;
+      return 2;
+    }
+    std::string value = argv[++i];
+    if (arg == "--bootstrap")
+      opts.bootstrap = value;
+    else if (arg == "--input")
+      opts.input = value;
+    else {
+      std::cerr << "utsjekk-harness: unknown argument " << arg << '\n'
+                << usage;
+      return 2;
+    }
+  }
+  if (opts.bootstrap.empty() || opts.input.empty()) {
+    std::cerr << usage;
+    return 2;
+  }
+  auto report = check_run(opts);
+  if (!report) {
+    std::cerr << "utsjekk-harness: " << render(report.error()) << '\n';
+    return 1;
+  }
+  std::cout << "keys=" << report->keys << " ok=" << report->ok
+            << " feilet=" << report->feilet << " oppdrag=" << report->oppdrag
+            << " kvitteringer=" << report->kvitteringer << '\n';
+  for (auto& failure : report->failures)
+    std::cout << "FAILED " << failure << '\n';
+  std::cout << (report->failures.empty() ? "every invariant holds\n"
+                                         : "invariants broken\n");
+  return report->failures.empty() ? 0 : 1;
+}
 
 } // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string_view{argv[1]} == "check")
+    return check_command(argc, argv);
   if (argc < 2 || std::string_view{argv[1]} != "generate") {
     std::cerr << usage;
     return argc < 2 ? 2 : (std::string_view{argv[1]} == "--help" ? 0 : 2);

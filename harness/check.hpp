@@ -1,0 +1,39 @@
+#pragma once
+
+#include <caf/expected.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+/// Checks a finished run from what is on the topics: every input key has a
+/// terminal status (I1), statuses of a key never go backwards and its
+/// terminal statuses agree (I7, I6), invalid input ended FEILET 400 and
+/// valid input OK (I8), every resend of a key is the identical oppdrag and
+/// no delytelseId was sent in two different oppdrag (I2).
+namespace utsjekk {
+
+struct check_options {
+  std::string bootstrap;
+  /// The records produced (JSON lines; `kind` from the generator, when
+  /// present, says what outcome to expect).
+  std::string input;
+  std::string status_topic = "helved.status.v1";
+  std::string oppdrag_topic = "helved.oppdrag.v1";
+  /// When OS may reject (a faulty profile), valid input may end FEILET.
+  bool expect_all_ok = true;
+};
+
+struct check_report {
+  size_t keys = 0;
+  size_t ok = 0;
+  size_t feilet = 0;
+  size_t oppdrag = 0;
+  size_t kvitteringer = 0;
+  /// One line per broken invariant, naming the key.
+  std::vector<std::string> failures;
+};
+
+caf::expected<check_report> check_run(const check_options& opts);
+
+} // namespace utsjekk
