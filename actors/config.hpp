@@ -125,6 +125,7 @@ public:
   double os_rate_lost = 0.0;
   double os_rate_duplicate = 0.0;
   bool os_opening_hours = false;
+  bool resend_only_when_open = true;
   std::string demo_input;
   std::string log_level = "info";
   std::string topic_aap;
