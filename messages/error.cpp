@@ -54,6 +54,10 @@ const char* to_string(ec x) {
       return "timeout";
     case ec::shutting_down:
       return "shutting_down";
+    case ec::not_found:
+      return "not_found";
+    case ec::wrong_state:
+      return "wrong_state";
   }
   return "unknown";
 }

@@ -63,6 +63,11 @@ enum class ec : uint8_t {
   timeout,
   /// The service is shutting down.
   shutting_down,
+  /// An operator action names a transaction or sak that is not there.
+  not_found,
+  /// An operator action does not fit the target's state, e.g. a resend of
+  /// a transaction that has not reached OS.
+  wrong_state,
 };
 
 /// Returns the stable name of `x`, e.g. "ugyldig_periode".
