@@ -28,6 +28,12 @@ struct tx_lookup {
   std::optional<tx_journal> journal;
 };
 
+/// The status protocol: a snapshot of an actor's state for the admin
+/// endpoint, with at most the given number of entries per list.
+template <class View>
+using status_protocol
+  = caf::typed_actor<caf::replies_to<atom::status, uint32_t>::with<View>>;
+
 /// One oppdrag actor: one transaction on one sak.
 using oppdrag_actor = caf::typed_actor<
   // The kvittering for one of this transaction's oppdrag, from the gateway.
@@ -37,7 +43,15 @@ using oppdrag_actor = caf::typed_actor<
   // The backoff before retry n is over; ignored unless n is current.
   caf::reacts_to<atom::resend, uint32_t>,
   // The backoff before the next journal write is over.
-  caf::reacts_to<atom::journal>>;
+  caf::reacts_to<atom::journal>,
+  // Operator: resends every oppdrag without kvittering now, the identical
+  // XML, counted as a resend; answers how many. Fails with
+  // ec::wrong_state unless every oppdrag reached OS and one still waits.
+  caf::replies_to<atom::resend>::with<uint32_t>,
+  // Operator: delivers a manual kvittering with this mmel to every oppdrag
+  // without one, as if OS had answered; answers how many. Fails with
+  // ec::wrong_state unless the transaction waits for a kvittering.
+  caf::replies_to<atom::kvittering, mmel>::with<uint32_t>>;
 
 /// The accepted state of every sak and the journal of every transaction,
 /// kept durable on Kafka (DESIGN.md §4).
@@ -81,7 +95,7 @@ using os_gateway_actor = caf::typed_actor<
   caf::reacts_to<atom::forget, std::string>>;
 
 /// One supervisor per fagsystem: per-sak FIFO queues, one oppdrag actor in
-/// flight per sak, restarts.
+/// flight per sak, restarts, and the operators' actions on them.
 using supervisor_actor = caf::typed_actor<
   // Queues a valid message on its sak; answers with its terminal status
   // once that is durable.
@@ -92,7 +106,23 @@ using supervisor_actor = caf::typed_actor<
   // An oppdrag actor reached its terminal status.
   caf::reacts_to<atom::done, tx_outcome>,
   // Publishing a settled terminal status failed: try it again.
-  caf::reacts_to<atom::resend, sak_key, status_reply>>;
+  caf::reacts_to<atom::resend, sak_key, status_reply>,
+  // Answers a transaction in flight, queued or recently finished, if any.
+  caf::replies_to<atom::get, tx_id>::with<std::optional<tx_view>>,
+  // Answers a sak's queue, parking and recent history.
+  caf::replies_to<atom::get, sak_key>::with<sak_view>,
+  // Operator: resends the oppdrag of a transaction in flight now (see
+  // oppdrag_actor); fails with ec::not_found when none has this key.
+  caf::replies_to<atom::resend, tx_id>::with<uint32_t>,
+  // Operator: a manual kvittering for a transaction in flight (see
+  // oppdrag_actor); fails with ec::not_found when none has this key.
+  caf::replies_to<atom::kvittering, tx_id, mmel>::with<uint32_t>,
+  // Operator: the sak starts no new transaction; the one in flight goes
+  // on. Answers the sak.
+  caf::replies_to<atom::park, sak_key>::with<sak_view>,
+  // Operator: the sak starts its queued messages again. Answers the sak.
+  caf::replies_to<atom::unpark, sak_key>::with<sak_view>>::
+  extend_with<status_protocol<supervisor_view>>;
 
 /// One reader per assigned topic-partition.
 using reader_actor = caf::typed_actor<
@@ -100,6 +130,13 @@ using reader_actor = caf::typed_actor<
   caf::reacts_to<atom::records, std::vector<kafka::record>>,
   // The partition was revoked: store no more offsets, then quit.
   caf::reacts_to<atom::revoked>>;
+
+/// The admin endpoint's door to the actors: asks them with a timeout and
+/// turns their answers into HTTP answers (DESIGN.md §7).
+using admin_actor = caf::typed_actor<
+  // Answers one routed request; 503 naming the actor that did not answer
+  // in time.
+  caf::replies_to<atom::get, admin_query>::with<http_answer>>;
 
 /// Bridges the consumer's poll thread to the readers.
 using intake_actor = caf::typed_actor<

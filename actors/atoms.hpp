@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/http.hpp"
 #include "kafka/kafka.hpp"
 #include "messages/journal.hpp"
 #include "messages/types.hpp"
@@ -31,6 +32,110 @@ struct out_record {
   kafka::headers headers;
 };
 
+/// One message as the admin endpoint shows it: queued on its sak, in
+/// flight, or finished recently.
+struct tx_view {
+  /// Where the message is.
+  enum class where : uint8_t {
+    /// Waiting for its turn on its sak (or for a slot).
+    queued,
+    /// Its oppdrag actor runs.
+    in_flight,
+    /// It has its terminal status.
+    finished,
+  };
+  where place = where::queued;
+  tx_id key;
+  sak_key sak;
+  std::string behandling_id;
+  /// Shown only to a request with the operator token.
+  std::string personident;
+  /// The latest journal its oppdrag actor reported (empty while queued).
+  tx_journal journal;
+  /// Restarts after its oppdrag actor crashed.
+  uint32_t restarts = 0;
+  /// When the supervisor got it.
+  local_time submitted{};
+  /// When its oppdrag were first and last sent to OS.
+  std::optional<local_time> first_sent;
+  std::optional<local_time> last_sent;
+  /// When it got its terminal status.
+  std::optional<local_time> finished;
+  /// The terminal status, once there is one.
+  std::optional<status_reply> outcome;
+};
+
+/// True when `x` has oppdrag at OS without a kvittering.
+bool waits_for_kvittering(const tx_view& x);
+
+/// One sak as the admin endpoint shows it.
+struct sak_view {
+  sak_key sak;
+  /// An operator parked it: it starts no new transaction.
+  bool parked = false;
+  /// Its messages in input order; the first is in flight when one is.
+  std::vector<tx_view> queue;
+  /// Its recent finished transactions, newest first.
+  std::vector<tx_view> history;
+};
+
+/// What one supervisor shows on the admin endpoint.
+struct supervisor_view {
+  utsjekk::fagsystem fagsystem = fagsystem::aap;
+  /// Saker with messages, or parked; those waiting longest first. Without
+  /// their history.
+  std::vector<sak_view> saker;
+  /// Saker left out of `saker` by the limit.
+  size_t omitted = 0;
+  /// Transactions with an oppdrag actor.
+  size_t in_flight = 0;
+  /// Messages waiting behind their sak or for a slot.
+  size_t queued = 0;
+  /// Recent finished transactions, newest first, at most the limit.
+  std::vector<tx_view> recent;
+  /// Terminal outcomes and crashed oppdrag actors so far.
+  uint64_t finished = 0;
+  uint64_t crashed = 0;
+};
+
+/// What the admin endpoint asks the actors, once routed and checked.
+struct admin_query {
+  enum class kind : uint8_t {
+    /// The page for people; answered without the actors.
+    page,
+    /// Readiness; answered from the metrics, without the actors.
+    ready,
+    /// The Prometheus metrics; answered without the actors.
+    metrics,
+    /// Whether the actor system runs.
+    ping,
+    /// The actor tree.
+    actors,
+    /// One transaction.
+    transaction,
+    /// One sak.
+    sak,
+    /// Operator: resend a transaction's oppdrag now.
+    resend,
+    /// Operator: record a manual kvittering for a transaction.
+    kvittering,
+    /// Operator: start no new transaction on a sak.
+    park,
+    /// Operator: start the sak's transactions again.
+    unpark,
+  };
+  kind what = kind::ping;
+  tx_id key;
+  sak_key sak;
+  /// The manual kvittering.
+  utsjekk::mmel manual;
+  /// Who asks for an action, and why.
+  std::string operator_name;
+  std::string reason;
+  /// The request carried the operator token: personident may show.
+  bool authorized = false;
+};
+
 } // namespace utsjekk
 
 CAF_BEGIN_TYPE_ID_BLOCK(utsjekk, caf::first_custom_type_id)
@@ -52,6 +157,13 @@ CAF_ADD_TYPE_ID(utsjekk, (utsjekk::kafka::topic_partition))
 CAF_ADD_TYPE_ID(utsjekk, (std::vector<utsjekk::kafka::topic_partition>))
 CAF_ADD_TYPE_ID(utsjekk, (std::vector<utsjekk::kafka::record>))
 CAF_ADD_TYPE_ID(utsjekk, (std::optional<utsjekk::tx_outcome>))
+CAF_ADD_TYPE_ID(utsjekk, (utsjekk::mmel))
+CAF_ADD_TYPE_ID(utsjekk, (utsjekk::tx_view))
+CAF_ADD_TYPE_ID(utsjekk, (std::optional<utsjekk::tx_view>))
+CAF_ADD_TYPE_ID(utsjekk, (utsjekk::sak_view))
+CAF_ADD_TYPE_ID(utsjekk, (utsjekk::supervisor_view))
+CAF_ADD_TYPE_ID(utsjekk, (utsjekk::admin_query))
+CAF_ADD_TYPE_ID(utsjekk, (utsjekk::http_answer))
 
 CAF_END_TYPE_ID_BLOCK(utsjekk)
 
@@ -72,6 +184,13 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::kafka::topic_partition)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<utsjekk::kafka::topic_partition>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<utsjekk::kafka::record>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<utsjekk::tx_outcome>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::mmel)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::tx_view)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<utsjekk::tx_view>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::sak_view)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::supervisor_view)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::admin_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::http_answer)
 
 namespace caf {
 class actor_system_config;
@@ -97,6 +216,7 @@ using forget = caf::atom_constant<caf::atom("forget")>;
 using get = caf::atom_constant<caf::atom("get")>;
 using journal = caf::atom_constant<caf::atom("journal")>;
 using kvittering = caf::atom_constant<caf::atom("kvittering")>;
+using park = caf::atom_constant<caf::atom("park")>;
 using publish = caf::atom_constant<caf::atom("publish")>;
 using records = caf::atom_constant<caf::atom("records")>;
 using resend = caf::atom_constant<caf::atom("resend")>;
@@ -104,8 +224,10 @@ using revoked = caf::atom_constant<caf::atom("revoked")>;
 using route = caf::atom_constant<caf::atom("route")>;
 using send = caf::atom_constant<caf::atom("send")>;
 using start = caf::atom_constant<caf::atom("start")>;
+using status = caf::atom_constant<caf::atom("status")>;
 using submit = caf::atom_constant<caf::atom("submit")>;
 using timeout = caf::atom_constant<caf::atom("timeout")>;
+using unpark = caf::atom_constant<caf::atom("unpark")>;
 using write = caf::atom_constant<caf::atom("write")>;
 using lookup_tx = caf::atom_constant<caf::atom("lookup_tx")>;
 

@@ -55,6 +55,12 @@ caf::error validate(const service_config& cfg) {
     return invalid("os-latency-max must not be below os-latency-min");
   if (!cfg.oppdrag.now)
     return invalid("no clock");
+  if (auto err = validate(cfg.admin.http))
+    return err;
+  if (cfg.admin.ask_timeout <= std::chrono::milliseconds{0})
+    return invalid("admin.ask-timeout must be positive");
+  if (cfg.admin.audit_log.empty())
+    return invalid("the audit log must be named");
   return caf::none;
 }
 
@@ -117,6 +123,21 @@ utsjekk_config::utsjekk_config() {
          "share of kvitteringer delivered twice, 0 to 1 (default 0)")
     .add(os_opening_hours, "opening-hours",
          "hold kvitteringer while OS is closed (default false)");
+  opt_group{custom_options_, "admin"}
+    .add(admin_port, "port",
+         "port of the admin endpoint (UTSJEKK_ADMIN_PORT wins); 0 picks "
+         "one (default 8080)")
+    .add(admin_bind, "bind",
+         "address the admin endpoint binds (default 127.0.0.1)")
+    .add(admin_ask_timeout, "ask-timeout",
+         "how long a request waits for the actors before 503 (default 2s)")
+    .add(admin_request_timeout, "request-timeout",
+         "how long a client may take to send a request (default 10s)")
+    .add(admin_max_connections, "max-connections",
+         "connections open at once; more get 503 (default 512)")
+    .add(audit_log, "audit-log",
+         "file of operator actions (UTSJEKK_AUDIT_LOG wins; default "
+         "utsjekk-audit.log)");
 }
 
 std::string utsjekk_config::help_text() const {
@@ -127,11 +148,13 @@ std::string utsjekk_config::help_text() const {
       "cluster and the OS\nsimulator, and prints bootstrap=HOST:PORT.\n\n"
       "Environment: KAFKA_BROKERS (and KAFKA_CERTIFICATE_PATH,\n"
       "KAFKA_PRIVATE_KEY_PATH, KAFKA_CA_PATH for TLS), "
-      "UTSJEKK_EMBEDDED_KAFKA_PORT.\nOptions may also stand in "
-      "caf-application.ini (groups [utsjekk], [os]).\n\n";
+      "UTSJEKK_EMBEDDED_KAFKA_PORT,\nUTSJEKK_ADMIN_PORT, "
+      "UTSJEKK_ADMIN_TOKEN (enables operator actions),\n"
+      "UTSJEKK_AUDIT_LOG.\nOptions may also stand in "
+      "caf-application.ini (groups [utsjekk], [os], [admin]).\n\n";
   for (auto& opt : custom_options_) {
     auto category = opt.category();
-    if (category != "utsjekk" && category != "os")
+    if (category != "utsjekk" && category != "os" && category != "admin")
       continue;
     auto name = "--" + std::string{opt.full_name().begin(),
                                     opt.full_name().end()}
@@ -212,6 +235,30 @@ caf::expected<service_config> utsjekk_config::make_service_config() const {
   result.simulator.opening_hours = os_opening_hours;
   if (!demo_input.empty())
     result.demo_input = demo_input;
+  // The admin endpoint: options, then the environment.
+  auto& admin = result.admin;
+  admin.http.bind = admin_bind;
+  admin.http.port = admin_port;
+  if (auto port = env("UTSJEKK_ADMIN_PORT")) {
+    unsigned value = 0;
+    auto [ptr, err] = std::from_chars(port->data(),
+                                      port->data() + port->size(), value);
+    if (err != std::errc{} || ptr != port->data() + port->size()
+        || value > 65535)
+      return caf::make_error(ec::invalid_config,
+                             "UTSJEKK_ADMIN_PORT is not a port: " + *port);
+    admin.http.port = static_cast<uint16_t>(value);
+  }
+  admin.ask_timeout = duration_cast<milliseconds>(admin_ask_timeout);
+  admin.http.answer_timeout = admin.ask_timeout + std::chrono::seconds{1};
+  admin.http.request_timeout
+    = duration_cast<milliseconds>(admin_request_timeout);
+  admin.http.max_connections = admin_max_connections;
+  admin.audit_log = audit_log;
+  if (auto path = env("UTSJEKK_AUDIT_LOG"))
+    admin.audit_log = *path;
+  if (auto token = env("UTSJEKK_ADMIN_TOKEN"))
+    admin.token = *token;
   if (auto err = validate(result))
     return err;
   return result;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "actors/http_server.hpp"
+#include "actors/metrics.hpp"
 #include "actors/state_store.hpp"
 #include "kafka/kafka.hpp"
 #include "messages/types.hpp"
@@ -12,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -45,6 +48,22 @@ inline constexpr int input_partitions = 3;
 /// Partitions of the status and audit topics on the embedded cluster.
 inline constexpr int output_partitions = 3;
 
+/// The admin endpoint's port (UTSJEKK_ADMIN_PORT wins) and address.
+inline constexpr uint16_t admin_port = 8080;
+inline constexpr std::string_view admin_bind = "127.0.0.1";
+/// The audit log of operator actions (UTSJEKK_AUDIT_LOG wins).
+inline constexpr std::string_view audit_log = "utsjekk-audit.log";
+/// How long the admin endpoint waits for the actors before 503.
+inline constexpr auto admin_ask_timeout = std::chrono::seconds{2};
+/// How long a client may take to send one request.
+inline constexpr auto admin_request_timeout = std::chrono::seconds{10};
+/// Connections the admin endpoint keeps open at once.
+inline constexpr size_t admin_max_connections = 512;
+/// Entries per list on /admin/actors.
+inline constexpr uint32_t admin_list_limit = 200;
+/// Terminal transactions each supervisor remembers for the admin endpoint.
+inline constexpr size_t history_limit = 1000;
+
 /// The input topic of each fagsystem (reference §1.2).
 std::string input_topic(fagsystem fs);
 
@@ -65,6 +84,29 @@ struct oppdrag_config {
   /// Produce each oppdrag and kvittering to the audit topic; off when the
   /// transport to OS already puts them there.
   bool audit = true;
+  /// Where oppdrag and supervisor actors count what they do; none when
+  /// null (tests that do not look).
+  std::shared_ptr<utsjekk::metrics> stats;
+};
+
+/// The admin endpoint (DESIGN.md §7).
+struct admin_config {
+  /// Address, port, limits and timeouts of the HTTP server.
+  http_server_config http{std::string{defaults::admin_bind},
+                          defaults::admin_port,
+                          defaults::admin_request_timeout,
+                          defaults::admin_ask_timeout
+                            + std::chrono::seconds{1},
+                          defaults::admin_max_connections};
+  /// The operator token (UTSJEKK_ADMIN_TOKEN); empty disables the
+  /// operator actions.
+  std::string token;
+  /// The audit log file of operator actions.
+  std::string audit_log{defaults::audit_log};
+  /// How long a request waits for the actors before 503.
+  std::chrono::milliseconds ask_timeout = defaults::admin_ask_timeout;
+  /// Entries per list on /admin/actors.
+  uint32_t list_limit = defaults::admin_list_limit;
 };
 
 /// The backoff before retry `n` (1-based): backoff * 2^(n-1), capped.
@@ -90,6 +132,7 @@ struct service_config {
   /// Produce shared/examples/basic.jsonl into the embedded cluster at
   /// start (the demo).
   std::optional<std::string> demo_input;
+  admin_config admin;
 };
 
 /// Checks that every value is usable; names the first one that is not.
@@ -128,6 +171,12 @@ public:
   bool resend_only_when_open = true;
   std::string demo_input;
   std::string log_level = "info";
+  std::string admin_bind{defaults::admin_bind};
+  uint16_t admin_port = defaults::admin_port;
+  caf::timespan admin_ask_timeout{defaults::admin_ask_timeout};
+  caf::timespan admin_request_timeout{defaults::admin_request_timeout};
+  size_t admin_max_connections = defaults::admin_max_connections;
+  std::string audit_log{defaults::audit_log};
   std::string topic_aap;
   std::string topic_dagpenger;
   std::string topic_tiltakspenger;

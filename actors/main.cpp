@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
   }
   // The one line other tools read to find the cluster.
   std::cout << "bootstrap=" << (*svc)->bootstrap() << std::endl;
+  // The second: where the admin endpoint answers.
+  std::cout << "admin=" << (*svc)->admin_url() << std::endl;
   // The demo: sample input through the running service, outcomes shown.
   std::thread feeder;
   if (demo) {

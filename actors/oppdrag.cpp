@@ -138,6 +138,12 @@ void oppdrag_state::send_one(size_t index, uint32_t gen,
     .then(
       [this, gen, outstanding, failed, index](bool) {
         auto& out = journal.oppdrag[index];
+        // The time of the send, for the kvittering wait metric.
+        if (cfg.stats)
+          cfg.stats->oppdrag_sent();
+        if (sent_at.size() < journal.oppdrag.size())
+          sent_at.resize(journal.oppdrag.size());
+        sent_at[index] = now();
         if (cfg.audit)
           self
             ->request(peers.publisher, peer_timeout, atom::audit::value,
@@ -180,15 +186,29 @@ void oppdrag_state::send_one(size_t index, uint32_t gen,
           return;
         }
         out.retry_due = true;
+        if (cfg.stats)
+          cfg.stats->retry(retry_reason::transport);
         auto next = ++generation;
-        self->delayed_send(self, backoff_for(cfg, out.retries),
-                           atom::resend::value, next);
+        auto delay = backoff_for(cfg, out.retries);
+        set_deadline(delay);
+        report_journal();
+        self->delayed_send(self, delay, atom::resend::value, next);
       });
 }
 
 void oppdrag_state::arm_timer(std::chrono::milliseconds delay) {
   auto gen = ++generation;
+  set_deadline(delay);
+  report_journal();
   self->delayed_send(self, delay, atom::timeout::value, gen);
+}
+
+local_time oppdrag_state::now() const {
+  return cfg.now ? cfg.now() : local_time{};
+}
+
+void oppdrag_state::set_deadline(std::chrono::milliseconds delay) {
+  journal.deadline = now() + delay;
 }
 
 void oppdrag_state::on_kvittering(const oppdrag& kvittering) {
@@ -218,6 +238,15 @@ void oppdrag_state::on_kvittering(const oppdrag& kvittering) {
     << "oppdrag actor received kvittering tx=" << msg.key.value
     << " sak=" << msg.sak.sak_id << " alvorlighetsgrad=" << m.alvorlighetsgrad
     << " kodeMelding=" << m.kode_melding;
+  // Count it, with its wait when this actor sent the oppdrag.
+  if (cfg.stats) {
+    cfg.stats->kvittering(m.alvorlighetsgrad);
+    auto index = static_cast<size_t>(i - journal.oppdrag.begin());
+    if (index < sent_at.size() && sent_at[index])
+      cfg.stats->kvittering_wait(
+        std::chrono::duration_cast<std::chrono::microseconds>(
+          now() - *sent_at[index]));
+  }
   switch (classify(m, i->sends > 1)) {
     case kvittering_outcome::accepted:
       i->answer = m;
@@ -234,6 +263,11 @@ void oppdrag_state::on_kvittering(const oppdrag& kvittering) {
       }
       // The identical oppdrag again after a backoff.
       i->retry_due = true;
+      journal.last_error = "OS answered 12: " + m.beskr_melding;
+      if (cfg.stats)
+        cfg.stats->retry(retry_reason::os_12);
+      set_deadline(backoff_for(cfg, i->retries));
+      report_journal();
       self->delayed_send(self, backoff_for(cfg, i->retries),
                          atom::resend::value, ++generation);
       return;
@@ -268,6 +302,10 @@ void oppdrag_state::on_timeout(uint32_t gen) {
   UTSJEKK_LOG(info, "oppdrag")
     << "oppdrag actor resends oppdrag with overdue kvittering tx="
     << msg.key.value << " resend=" << resends;
+  journal.last_error = "no kvittering in time; resend "
+                       + std::to_string(resends);
+  if (cfg.stats)
+    cfg.stats->retry(retry_reason::timeout);
   send(false);
 }
 
@@ -314,6 +352,7 @@ void oppdrag_state::conclude() {
 
 void oppdrag_state::finish(status_reply status) {
   finishing = true;
+  journal.deadline.reset();
   ++generation;
   ++publish_attempts;
   self
@@ -392,6 +431,63 @@ void oppdrag_state::publish_progress(status_kind kind) {
           });
 }
 
+caf::error oppdrag_state::check_waiting() const {
+  auto wrong = [this](std::string why) {
+    return caf::make_error(ec::wrong_state,
+                           "transaction " + msg.key.value + " " + why);
+  };
+  if (finishing)
+    return wrong("is finishing");
+  if (journal.step != tx_step::sent)
+    return wrong("has not reached OS (step "
+                 + std::string{to_string(journal.step)} + ")");
+  if (std::all_of(journal.oppdrag.begin(), journal.oppdrag.end(),
+                  [](auto& x) { return x.answer.has_value(); }))
+    return wrong("has every kvittering");
+  return caf::none;
+}
+
+caf::expected<uint32_t> oppdrag_state::resend_now() {
+  if (auto err = check_waiting())
+    return err;
+  auto n = static_cast<uint32_t>(
+    std::count_if(journal.oppdrag.begin(), journal.oppdrag.end(),
+                  [](auto& x) { return !x.answer; }));
+  UTSJEKK_LOG(info, "oppdrag")
+    << "oppdrag actor resends oppdrag on operator request tx="
+    << msg.key.value << " oppdrag=" << n;
+  if (cfg.stats)
+    for (uint32_t i = 0; i < n; ++i)
+      cfg.stats->retry(retry_reason::operator_request);
+  // The identical oppdrag, its sends counted: a "finnes fra før" answer
+  // then proves the earlier send (I2).
+  send(false);
+  return n;
+}
+
+caf::expected<uint32_t> oppdrag_state::manual_kvittering(const mmel& m) {
+  if (auto err = check_waiting())
+    return err;
+  // Each waiting oppdrag, answered as OS would: its own XML with mmel.
+  std::vector<oppdrag> answers;
+  for (auto& x : journal.oppdrag) {
+    if (x.answer)
+      continue;
+    auto parsed = parse_oppdrag(x.xml);
+    if (!parsed)
+      return parsed.error();
+    parsed->mmel = m;
+    answers.push_back(std::move(*parsed));
+  }
+  UTSJEKK_LOG(info, "oppdrag")
+    << "oppdrag actor records a manual kvittering tx=" << msg.key.value
+    << " alvorlighetsgrad=" << m.alvorlighetsgrad
+    << " oppdrag=" << answers.size();
+  for (auto& x : answers)
+    on_kvittering(x);
+  return static_cast<uint32_t>(answers.size());
+}
+
 oppdrag_actor::behavior_type
 oppdrag_tx(oppdrag_actor::stateful_pointer<oppdrag_state> self,
            decoded_message msg, content_hash hash, tx_journal journal,
@@ -433,6 +529,18 @@ oppdrag_tx(oppdrag_actor::stateful_pointer<oppdrag_state> self,
       if (gen != st.generation || st.finishing)
         return;
       st.send(true);
+    },
+    [self](atom::resend) -> caf::result<uint32_t> {
+      auto n = self->state.resend_now();
+      if (!n)
+        return std::move(n.error());
+      return *n;
+    },
+    [self](atom::kvittering, const mmel& m) -> caf::result<uint32_t> {
+      auto n = self->state.manual_kvittering(m);
+      if (!n)
+        return std::move(n.error());
+      return *n;
     },
   };
 }

@@ -42,6 +42,9 @@ struct oppdrag_state {
                           std::optional<status_reply>>>
     pending_persist;
   uint32_t persist_failures = 0;
+  /// When each oppdrag last reached the transport in this actor's life,
+  /// for the kvittering wait metric.
+  std::vector<std::optional<local_time>> sent_at;
 
   /// Starts or resumes the transaction at its journaled step.
   void start();
@@ -74,6 +77,19 @@ struct oppdrag_state {
                std::optional<status_reply> outcome = std::nullopt);
   /// Publishes a non-terminal status; its order is kept by the publisher.
   void publish_progress(status_kind kind);
+  /// Operator: resends every oppdrag without kvittering now. Fails unless
+  /// the transaction waits for a kvittering.
+  caf::expected<uint32_t> resend_now();
+  /// Operator: delivers `m` to every oppdrag without kvittering. Fails
+  /// unless the transaction waits for a kvittering.
+  caf::expected<uint32_t> manual_kvittering(const mmel& m);
+  /// Whether every oppdrag reached OS and one still waits for its
+  /// kvittering; the error names why not.
+  caf::error check_waiting() const;
+  /// The local time now, for metrics and deadlines.
+  local_time now() const;
+  /// Sets the journal's deadline `delay` from now.
+  void set_deadline(std::chrono::milliseconds delay);
 
   oppdrag_actor::stateful_pointer<oppdrag_state> self;
   static inline const char* name = "oppdrag";

@@ -100,13 +100,17 @@ reader(reader_actor::stateful_pointer<reader_state> self,
       auto& st = self->state;
       if (st.revoked)
         return;
+      size_t fresh = 0;
       for (auto& rec : batch) {
         // A record seen before (a fetch after resume) is not handed on twice.
         if (rec.offset < st.stored || st.in_flight.count(rec.offset) > 0)
           continue;
         st.in_flight.emplace(rec.offset, false);
+        ++fresh;
         st.process(rec);
       }
+      if (st.control.on_read && !batch.empty())
+        st.control.on_read(fresh, batch.back().offset + 1);
       if (!st.paused && st.in_flight.size() >= st.max_in_flight) {
         st.paused = true;
         st.control.set_paused(true);

@@ -13,6 +13,9 @@ struct partition_control {
   std::function<void(int64_t next_offset)> store_offset;
   /// Pauses (true) or resumes (false) fetching.
   std::function<void(bool paused)> set_paused;
+  /// Counts `n` records read, `next_offset` the next to read (metrics);
+  /// may be empty.
+  std::function<void(size_t n, int64_t next_offset)> on_read;
 };
 
 /// One per assigned topic-partition: decodes each record, answers invalid

@@ -1,5 +1,7 @@
 #include "actors/service.hpp"
 
+#include "actors/admin.hpp"
+#include "actors/http_server.hpp"
 #include "actors/intake.hpp"
 #include "actors/logging.hpp"
 #include "actors/os_gateway.hpp"
@@ -49,6 +51,10 @@ struct service::impl {
   os_gateway_actor gateway;
   std::map<fagsystem, supervisor_actor> supervisors;
   intake_actor intake_handle;
+  std::shared_ptr<metrics> stats;
+  admin_actor admin_handle;
+  std::unique_ptr<http_server> http;
+  std::string admin_url;
   bool stopped = false;
 };
 
@@ -67,6 +73,14 @@ std::shared_ptr<os::simulator> service::simulator() const {
   return impl_->sim;
 }
 
+std::string service::admin_url() const {
+  return impl_->admin_url;
+}
+
+std::shared_ptr<metrics> service::stats() const {
+  return impl_->stats;
+}
+
 namespace {
 
 std::vector<kafka::topic_spec> topics_of(const service_config& cfg) {
@@ -83,6 +97,17 @@ std::vector<kafka::topic_spec> topics_of(const service_config& cfg) {
   return result;
 }
 
+/// The URL clients reach the admin endpoint at: the bound address, or
+/// loopback when it binds every address.
+std::string url_of(const std::string& bind, uint16_t port) {
+  auto host = bind;
+  if (host == "0.0.0.0" || host == "::" || host.empty())
+    host = "127.0.0.1";
+  else if (host.find(':') != std::string::npos)
+    host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(port);
+}
+
 } // namespace
 
 caf::expected<std::unique_ptr<service>>
@@ -90,6 +115,13 @@ service::start(caf::actor_system& sys, service_config cfg) {
   std::unique_ptr<service> result{new service};
   auto& st = *result->impl_;
   st.sys = &sys;
+  // The metrics every actor counts into; the audit log of operators.
+  st.stats = std::make_shared<metrics>();
+  cfg.oppdrag.stats = st.stats;
+  auto audit = std::make_shared<audit_log>(cfg.admin.audit_log);
+  if (!cfg.admin.token.empty())
+    if (auto err = audit->check())
+      return err;
   // Kafka: the configured cluster, or the embedded mock cluster.
   if (!cfg.kafka) {
     auto cluster = kafka::embedded_cluster::start(1, cfg.embedded_port);
@@ -114,12 +146,13 @@ service::start(caf::actor_system& sys, service_config cfg) {
     return sink.error();
   st.sink = std::move(*sink);
   st.publisher = sys.spawn(status_publisher, st.sink, cfg.status_topic,
-                           cfg.oppdrag_topic);
+                           cfg.oppdrag_topic, st.stats);
   st.sink->attach(st.publisher);
   // The state of earlier runs, read to its end before any input.
   auto loaded = load_state(*cfg.kafka, cfg.state);
   if (!loaded)
     return loaded.error();
+  st.stats->state_loaded();
   st.store = sys.spawn(state_store, std::move(*loaded), st.publisher,
                        cfg.state);
   st.sim = std::make_shared<os::simulator>(cfg.simulator);
@@ -145,10 +178,12 @@ service::start(caf::actor_system& sys, service_config cfg) {
     return *slot;
   };
   kafka::consumer_handlers handlers;
-  handlers.on_assigned = [target](const auto& tps) {
+  handlers.on_assigned = [target, stats = st.stats](const auto& tps) {
+    stats->assigned(tps);
     caf::anon_send(target(), atom::assigned::value, tps);
   };
-  handlers.on_revoked = [target](const auto& tps) {
+  handlers.on_revoked = [target, stats = st.stats](const auto& tps) {
+    stats->revoked(tps);
     caf::anon_send(target(), atom::revoked::value, tps);
   };
   handlers.on_records = [target](std::vector<kafka::record> batch) {
@@ -164,8 +199,11 @@ service::start(caf::actor_system& sys, service_config cfg) {
     return consumer.error();
   st.consumer = std::move(*consumer);
   auto* raw = st.consumer.get();
-  auto control = [raw](const kafka::topic_partition& tp) {
+  auto control = [raw, stats = st.stats](const kafka::topic_partition& tp) {
     partition_control result;
+    result.on_read = [stats, tp](size_t n, int64_t next) {
+      stats->read(tp, n, next);
+    };
     result.store_offset = [raw, tp](int64_t next) {
       if (auto err = raw->store_offset(tp, next))
         UTSJEKK_LOG(debug, "consumer")
@@ -190,6 +228,28 @@ service::start(caf::actor_system& sys, service_config cfg) {
   }
   if (auto err = st.consumer->start())
     return err;
+  // The admin endpoint, on its own threads.
+  auto high_watermark = [raw](const kafka::topic_partition& tp) {
+    return raw->high_watermark(tp);
+  };
+  st.admin_handle = sys.spawn(admin, st.supervisors, st.store, st.stats,
+                              audit, cfg.oppdrag.now, high_watermark,
+                              cfg.admin.ask_timeout, cfg.admin.list_limit);
+  admin_http_context ctx;
+  ctx.sys = &sys;
+  ctx.admin = st.admin_handle;
+  ctx.routes.token = cfg.admin.token;
+  ctx.routes.max_body = cfg.admin.http.max_body;
+  ctx.ask_timeout = cfg.admin.ask_timeout;
+  ctx.stats = st.stats;
+  ctx.now = cfg.oppdrag.now;
+  ctx.high_watermark = high_watermark;
+  auto http = http_server::start(cfg.admin.http,
+                                 make_admin_handler(std::move(ctx)));
+  if (!http)
+    return http.error();
+  st.http = std::move(*http);
+  st.admin_url = url_of(cfg.admin.http.bind, st.http->port());
   st.cfg = std::move(cfg);
   UTSJEKK_LOG(info, "service")
     << "service started group=" << st.cfg.group_id
@@ -203,7 +263,10 @@ void service::stop() {
     return;
   st.stopped = true;
   UTSJEKK_LOG(info, "service") << "service stops";
-  // Stop reading first: only offsets of durable outcomes are committed.
+  // The admin endpoint first: nothing asks the actors once they stop.
+  if (st.http)
+    st.http->stop();
+  // Stop reading then: only offsets of durable outcomes are committed.
   if (st.consumer)
     st.consumer->stop();
   if (st.sink)
@@ -215,6 +278,7 @@ void service::stop() {
     if (handle)
       caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
   };
+  kill(st.admin_handle);
   kill(st.intake_handle);
   for (auto& [fs, handle] : st.supervisors)
     kill(handle);

@@ -31,8 +31,14 @@ public:
   /// The simulated OS, when that is the transport.
   std::shared_ptr<os::simulator> simulator() const;
 
-  /// Stops consuming, commits what is durable, flushes the producer and
-  /// stops the actors. Idempotent.
+  /// The admin endpoint's base URL, e.g. "http://127.0.0.1:8080".
+  std::string admin_url() const;
+
+  /// The metrics every actor counts into.
+  std::shared_ptr<utsjekk::metrics> stats() const;
+
+  /// Stops the admin endpoint and consuming, commits what is durable,
+  /// flushes the producer and stops the actors. Idempotent.
   void stop();
 
   struct impl;

@@ -69,8 +69,9 @@ status_publisher_state::enqueue(out_record rec) {
 status_publisher_actor::behavior_type status_publisher(
   status_publisher_actor::stateful_pointer<status_publisher_state> self,
   std::shared_ptr<record_sink> sink, std::string status_topic,
-  std::string oppdrag_topic) {
+  std::string oppdrag_topic, std::shared_ptr<metrics> stats) {
   self->state.self = self;
+  self->state.stats = std::move(stats);
   self->state.sink = std::move(sink);
   self->state.status_topic = std::move(status_topic);
   self->state.oppdrag_topic = std::move(oppdrag_topic);
@@ -82,7 +83,12 @@ status_publisher_actor::behavior_type status_publisher(
         << " status=" << to_string(status.status);
       out_record rec{self->state.status_topic, key.value, to_json(status),
                      {{"fagsystem", std::string{to_string(fs)}}}};
-      return self->state.enqueue(std::move(rec));
+      // Remember its value: it counts once it is delivered.
+      auto token = self->state.next_token;
+      auto promise = self->state.enqueue(std::move(rec));
+      if (self->state.pending.count(token) > 0)
+        self->state.status_of.emplace(token, status.status);
+      return promise;
     },
     [self](atom::write, out_record& rec) -> caf::typed_response_promise<bool> {
       return self->state.enqueue(std::move(rec));
@@ -100,6 +106,17 @@ status_publisher_actor::behavior_type status_publisher(
         return;
       auto promise = std::move(i->second);
       self->state.pending.erase(i);
+      auto kind = self->state.status_of.find(token);
+      std::optional<status_kind> published;
+      if (kind != self->state.status_of.end()) {
+        published = kind->second;
+        self->state.status_of.erase(kind);
+      }
+      if (auto& stats = self->state.stats) {
+        stats->delivery(!err);
+        if (!err && published)
+          stats->status_published(*published);
+      }
       if (err) {
         ++self->state.failed;
         UTSJEKK_LOG(warning, "status-publisher")

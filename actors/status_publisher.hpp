@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/actors.hpp"
+#include "actors/metrics.hpp"
 
 #include <caf/typed_response_promise.hpp>
 
@@ -61,6 +62,10 @@ struct status_publisher_state {
   /// Records delivered and failed, for metrics.
   uint64_t delivered = 0;
   uint64_t failed = 0;
+  /// Where statuses and deliveries are counted; none when null.
+  std::shared_ptr<metrics> stats;
+  /// The status value of each pending status record, by token.
+  std::map<uint64_t, status_kind> status_of;
   /// Enqueues `rec` and returns a promise fulfilled on delivery.
   caf::typed_response_promise<bool> enqueue(out_record rec);
   status_publisher_actor::stateful_pointer<status_publisher_state> self;
@@ -70,6 +75,6 @@ struct status_publisher_state {
 status_publisher_actor::behavior_type status_publisher(
   status_publisher_actor::stateful_pointer<status_publisher_state> self,
   std::shared_ptr<record_sink> sink, std::string status_topic,
-  std::string oppdrag_topic);
+  std::string oppdrag_topic, std::shared_ptr<metrics> stats);
 
 } // namespace utsjekk

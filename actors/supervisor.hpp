@@ -8,6 +8,8 @@
 
 #include <deque>
 #include <map>
+#include <optional>
+#include <set>
 
 namespace utsjekk {
 
@@ -19,6 +21,8 @@ struct supervisor_state {
     decoded_message msg;
     content_hash hash;
     caf::typed_response_promise<tx_outcome> promise;
+    /// When it arrived.
+    local_time submitted{};
   };
   /// A transaction in flight.
   struct running {
@@ -27,6 +31,10 @@ struct supervisor_state {
     /// The latest step its actor journaled.
     tx_journal journal;
     uint32_t restarts = 0;
+    /// When its oppdrag were first and last sent, as far as this process
+    /// knows (a resumed transaction counts from its resumption).
+    std::optional<local_time> first_sent;
+    std::optional<local_time> last_sent;
   };
   utsjekk::fagsystem fagsystem = fagsystem::aap;
   state_store_actor store;
@@ -47,6 +55,16 @@ struct supervisor_state {
   /// Terminal outcomes so far, for metrics.
   uint64_t finished = 0;
   uint64_t crashed = 0;
+  /// Crashed transactions whose terminal status waits for a retry of
+  /// its publication, kept for the history.
+  std::map<sak_key, running> settling;
+  /// Saker an operator parked: they start no new transaction.
+  std::set<sak_key> parked;
+  /// Messages in all queues, in flight included.
+  size_t pending = 0;
+  /// The last terminal transactions, newest first, for the admin endpoint.
+  std::deque<tx_view> history;
+  size_t history_limit = defaults::history_limit;
 
   /// Starts the front message of `sak` unless the sak is busy.
   void start_next(const sak_key& sak);
@@ -55,11 +73,33 @@ struct supervisor_state {
                    uint32_t restarts);
   /// Ends the front message of `sak` with `status` without an actor
   /// (redelivery, conflict, crash budget spent), then starts the next.
-  void settle_front(const sak_key& sak, status_reply status);
-  /// Answers the front message of `sak` and starts the next one.
-  void complete_front(const sak_key& sak, const tx_outcome& outcome);
+  /// `run` is the transaction that crashed, if one did.
+  void settle_front(const sak_key& sak, status_reply status,
+                    std::optional<running> run = std::nullopt);
+  /// Answers the front message of `sak`, remembers it in the history and
+  /// starts the next one. `run` is its transaction, if it had an actor.
+  void complete_front(const sak_key& sak, const tx_outcome& outcome,
+                      const running* run = nullptr);
   /// Starts waiting saker while slots are free.
   void fill_slots();
+  /// Takes a journal an oppdrag actor reported.
+  void on_journal(running& run, tx_journal journal);
+  /// Tells the metrics whether `run` waits for a kvittering.
+  void note_waiting(const running& run);
+  /// Sets the metrics' gauges of this supervisor.
+  void update_gauges();
+  /// The local time now.
+  local_time now() const;
+  /// The running transaction with `key`, if any.
+  std::pair<caf::actor_addr, running*> find_running(const tx_id& key);
+  /// A message as the admin endpoint shows it; in flight with `run`.
+  tx_view view_of(const queued& item, const running* run) const;
+  /// A sak as the admin endpoint shows it, with at most `limit` entries
+  /// per list.
+  sak_view view_of(const sak_key& sak, size_t limit,
+                   bool with_history) const;
+  /// Every sak with messages or parked, longest waiting first.
+  supervisor_view status(size_t limit) const;
 
   supervisor_actor::stateful_pointer<supervisor_state> self;
   static inline const char* name = "supervisor";

@@ -107,6 +107,8 @@ struct fixture {
   std::shared_ptr<local_time> clock_now;
   std::shared_ptr<memory_sink> sink;
   std::shared_ptr<gateway_log> os;
+  /// What the actors count.
+  std::shared_ptr<metrics> stats;
   state_store_actor store;
   status_publisher_actor publisher;
   os_gateway_actor gateway;
@@ -120,10 +122,11 @@ struct fixture {
       clock_now(std::make_shared<local_time>(
         *parse_local_time("2025-06-03T10:00:00"))),
       sink(std::make_shared<memory_sink>()),
-      os(std::make_shared<gateway_log>()) {
+      os(std::make_shared<gateway_log>()),
+      stats(std::make_shared<metrics>()) {
     log::init(std::getenv("UTSJEKK_TEST_LOG") ? "debug" : "warning");
     publisher = sys.spawn(status_publisher, sink, "helved.status.v1",
-                          "helved.oppdrag.v1");
+                          "helved.oppdrag.v1", stats);
     sink->attach(publisher);
     store = sys.spawn(state_store, loaded_state{}, publisher, state_topics{});
     gateway = sys.spawn(fake_gateway, os);
@@ -134,6 +137,7 @@ struct fixture {
     ocfg.max_resends = 2;
     auto now = clock_now;
     ocfg.now = [now] { return *now; };
+    ocfg.stats = stats;
     run();
   }
 

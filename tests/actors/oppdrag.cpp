@@ -2,6 +2,8 @@
 
 #include "fixture.hpp"
 
+#include <caf/after.hpp>
+
 using namespace utsjekk;
 using namespace utsjekk::test;
 using namespace std::chrono_literals;
@@ -20,9 +22,54 @@ supervisor_actor start_one(fixture& f) {
   return sup;
 }
 
+/// The transaction `key` as its supervisor shows it.
+tx_view view(fixture& f, const supervisor_actor& sup, std::string key) {
+  f.self->send(sup, atom::get::value, tx_id{std::move(key)});
+  f.run();
+  std::optional<tx_view> result;
+  f.self->receive([&](std::optional<tx_view>& x) { result = std::move(x); },
+                  caf::after(0s) >> [] {});
+  REQUIRE(result);
+  return std::move(*result);
+}
+
 } // namespace
 
 TEST_SUITE("actors/oppdrag") {
+
+TEST_CASE("the journal names the next deadline and the last error") {
+  fixture f;
+  auto sup = start_one(f);
+  auto sent = view(f, sup, "k1");
+  CHECK(sent.journal.step == tx_step::sent);
+  REQUIRE(sent.journal.deadline);
+  CHECK(to_string(*sent.journal.deadline) == "2025-06-03T10:10:00");
+  CHECK(sent.journal.last_error.empty());
+  f.advance(1min);
+  f.answer(0, "12", "Teknisk feil");
+  auto retrying = view(f, sup, "k1");
+  CHECK(retrying.journal.last_error == "OS answered 12: Teknisk feil");
+  REQUIRE(retrying.journal.deadline);
+  CHECK(to_string(*retrying.journal.deadline) == "2025-06-03T10:01:01");
+  CHECK(f.stats->snapshot(*f.clock_now, {}).retries[0] == 1);
+}
+
+TEST_CASE("sends, kvitteringer, their wait and statuses are counted") {
+  fixture f;
+  start_one(f);
+  f.advance(3s);
+  f.answer(0, "04", "Vedtak-tom er ikke siste i mnd ved månedssats");
+  auto x = f.stats->snapshot(*f.clock_now, {});
+  CHECK(x.oppdrag_sent == 1);
+  CHECK(x.kvitteringer.at("04") == 1);
+  CHECK(x.wait_count == 1);
+  CHECK(x.wait_sum == doctest::Approx(3.0));
+  CHECK(x.statuses[static_cast<size_t>(status_kind::mottatt)] == 1);
+  CHECK(x.statuses[static_cast<size_t>(status_kind::hos_oppdrag)] == 1);
+  CHECK(x.statuses[static_cast<size_t>(status_kind::ok)] == 1);
+  INFO("nothing waits any more");
+  CHECK(x.unanswered == 0);
+}
 
 TEST_CASE("statuses go MOTTATT, HOS_OPPDRAG, OK with detaljer (I7)") {
   fixture f;

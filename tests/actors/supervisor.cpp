@@ -173,6 +173,64 @@ TEST_CASE("a crashed oppdrag actor resumes from its journal, then parks") {
   }
 }
 
+TEST_CASE("the status lists saker waiting longest first, within a limit") {
+  fixture f;
+  auto sup = f.make_supervisor(fagsystem::historisk);
+  submit(f, sup, simple_message("k1", "SAK-1", uid_a, 100));
+  f.advance(1min);
+  submit(f, sup, simple_message("k2", "SAK-2", uid_b, 100));
+  submit(f, sup, simple_message("k3", "SAK-2", uid_b, 200));
+  f.advance(1min);
+  submit(f, sup,
+         simple_message("k4", "SAK-3", "33333333-3333-4333-8333-333333333333",
+                        100));
+  f.self->send(sup, atom::status::value, uint32_t{2});
+  f.run();
+  std::optional<supervisor_view> view;
+  f.self->receive([&](supervisor_view& x) { view = std::move(x); },
+                  caf::after(0s) >> [] {});
+  REQUIRE(view);
+  CHECK(view->in_flight == 3);
+  CHECK(view->queued == 1);
+  REQUIRE(view->saker.size() == 2);
+  CHECK(view->omitted == 1);
+  CHECK(view->saker[0].sak.sak_id == "SAK-1");
+  CHECK(view->saker[1].sak.sak_id == "SAK-2");
+  REQUIRE(view->saker[1].queue.size() == 2);
+  CHECK(view->saker[1].queue[1].place == tx_view::where::queued);
+  INFO("the gauges say the same");
+  auto x = f.stats->snapshot(*f.clock_now, {});
+  auto hist = static_cast<size_t>(fagsystem::historisk);
+  CHECK(x.in_flight[hist] == 3);
+  CHECK(x.messages_queued[hist] == 1);
+  CHECK(x.saker_queued[hist] == 0);
+  CHECK(x.unanswered == 3);
+  CHECK(x.oldest_unanswered == 120);
+}
+
+TEST_CASE("a parked sak starts nothing new until it is unparked") {
+  fixture f;
+  auto sup = f.make_supervisor(fagsystem::historisk);
+  auto park = [&](auto what) {
+    f.self->send(sup, what, sak_key{"SAK-1", fagsystem::historisk});
+    f.run();
+    std::optional<sak_view> view;
+    f.self->receive([&](sak_view& x) { view = std::move(x); },
+                    caf::after(0s) >> [] {});
+    REQUIRE(view);
+    return *view;
+  };
+  CHECK(park(atom::park::value).parked);
+  submit(f, sup, simple_message("k1", "SAK-1", uid_a, 100));
+  CHECK(f.os->sends.empty());
+  auto held = park(atom::park::value);
+  REQUIRE(held.queue.size() == 1);
+  CHECK(held.queue[0].place == tx_view::where::queued);
+  CHECK_FALSE(park(atom::unpark::value).parked);
+  REQUIRE(f.os->sends.size() == 1);
+  CHECK(f.os->sends[0].key.value == "k1");
+}
+
 TEST_CASE("at most max_active saker have an oppdrag actor at once") {
   fixture f;
   auto sup = f.make_supervisor(fagsystem::historisk, 2, 2);

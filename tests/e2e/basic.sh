@@ -28,7 +28,8 @@ s = socket.socket()
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])')
 
-UTSJEKK_EMBEDDED_KAFKA_PORT=$port "$utsjekk" --utsjekk.log-level=debug \
+UTSJEKK_EMBEDDED_KAFKA_PORT=$port UTSJEKK_ADMIN_PORT=0 \
+  "$utsjekk" --utsjekk.log-level=debug \
   "${UTSJEKK_E2E_ARGS[@]}" >"$work/out" 2>"$work/log" &
 pid=$!
 
