@@ -78,6 +78,9 @@ function age(seconds) {
   return Math.floor(s / 3600) + " h " + Math.floor((s % 3600) / 60)
     + " min";
 }
+function when(t) {
+  return t ? t.replace("T", " ").slice(0, 19) : "";
+}
 function fill(id, rows) {
   const body = document.querySelector("#" + id + " tbody");
   body.replaceChildren(...rows);
@@ -88,12 +91,12 @@ function tx(t) {
 function render(data) {
   const waiting = data.waiting.map(t => row([
     {text: age(t.waitSeconds), num: true}, t.key, t.fagsystem, t.sakId,
-    t.step, {text: t.attempt, num: true}, t.deadline || "",
+    t.step, {text: t.attempt, num: true}, when(t.deadline),
     t.lastError || ""], t.waitSeconds > 3600 ? "warn" : null));
   fill("waiting", waiting);
   document.getElementById("waiting-count").textContent = waiting.length;
   const failed = data.failed.map(t => row([
-    t.finished || "", t.key, t.fagsystem, t.sakId,
+    when(t.finished), t.key, t.fagsystem, t.sakId,
     t.outcome && t.outcome.error ? t.outcome.error.statusCode : "",
     t.outcome && t.outcome.error ? t.outcome.error.msg : ""]));
   fill("failed", failed);
@@ -118,11 +121,12 @@ function render(data) {
   }
   document.getElementById("tree").replaceChildren(...tree);
   fill("readers", data.readers.map(r => row([
-    r.topic, {text: r.partition, num: true}, {text: r.position, num: true},
+    r.topic, {text: r.partition, num: true},
+    {text: r.position < 0 ? "" : r.position, num: true},
     {text: r.highWatermark, num: true},
     {text: r.lag === null ? "" : r.lag, num: true}])));
   document.getElementById("updated").textContent =
-    "Updated " + data.generatedAt + ".";
+    "Updated " + when(data.generatedAt) + ".";
 }
 async function refresh() {
   try {
