@@ -46,8 +46,8 @@ for t in aap.utbetaling.v1 teamdagpenger.utbetaling.v1 \
   inputs=$((inputs + $(count "$t")))
 done
 [ "$inputs" -ge 20 ] || { echo "only $inputs input records" >&2; exit 1; }
-"$build/utsjekk" --utsjekk.group-id=utsjekk-replay-$$ >"$work/out" \
-  2>"$work/log" &
+UTSJEKK_ADMIN_PORT=0 "$build/utsjekk" --utsjekk.group-id=utsjekk-replay-$$ \
+  >"$work/out" 2>"$work/log" &
 pid=$!
 deadline=$((SECONDS + 120))
 until [ "$(count helved.status.v1)" -ge $((statuses_before + inputs)) ]; do
