@@ -98,5 +98,5 @@ int main(int argc, char** argv) {
   (*svc)->stop();
   if (feeder.joinable())
     feeder.join();
-  return 0;
+  return fatal_error ? 1 : 0;
 }

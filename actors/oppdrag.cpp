@@ -217,7 +217,9 @@ void oppdrag_state::on_kvittering(const oppdrag& kvittering) {
   auto key = match_key(kvittering);
   auto i = std::find_if(journal.oppdrag.begin(), journal.oppdrag.end(),
                         [&](auto& x) { return x.match_key == key; });
-  if (i == journal.oppdrag.end() || i->answer) {
+  // An answered oppdrag, or one whose retry is already due (a duplicated
+  // 12), takes no further kvittering.
+  if (i == journal.oppdrag.end() || i->answer || i->retry_due) {
     UTSJEKK_LOG(debug, "oppdrag")
       << "oppdrag actor ignored a repeated kvittering tx=" << msg.key.value;
     return;

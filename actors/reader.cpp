@@ -3,6 +3,7 @@
 #include "actors/logging.hpp"
 #include "messages/decode.hpp"
 #include "messages/error.hpp"
+#include "messages/json.hpp"
 #include "messages/status_json.hpp"
 #include "messages/uid.hpp"
 
@@ -21,6 +22,19 @@ void reader_state::process(const kafka::record& rec) {
     UTSJEKK_LOG(warning, "reader")
       << "reader got a record without key tp=" << kafka::to_string(tp)
       << " offset=" << offset;
+  // A key that is not UTF-8 cannot be journaled or matched: answer it
+  // under its own bytes, like any invalid record.
+  if (!json::is_valid_utf8(key.value)) {
+    ++invalid;
+    UTSJEKK_LOG(info, "reader")
+      << "reader rejected a record whose key is not UTF-8 tp="
+      << kafka::to_string(tp) << " offset=" << offset;
+    reject(std::move(key), offset,
+           feilet_status(caf::make_error(
+             ec::invalid_field, std::string{"the record key is not valid "
+                                            "UTF-8"})));
+    return;
+  }
   auto msg = decode(fagsystem, key, rec.value);
   if (!msg) {
     ++invalid;

@@ -10,13 +10,17 @@
 #include "actors/supervisor.hpp"
 #include "messages/error.hpp"
 
+#include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
+#include <csignal>
 #include <mutex>
 #include <random>
 
 namespace utsjekk {
+
+std::atomic<bool> fatal_error{false};
 
 id_generator random_id_generator() {
   auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
@@ -90,7 +94,9 @@ std::vector<kafka::topic_spec> topics_of(const service_config& cfg) {
   result.push_back({cfg.status_topic, defaults::output_partitions, {}});
   result.push_back({cfg.oppdrag_topic, defaults::output_partitions, {}});
   // The state topics keep the latest record per key forever.
-  std::map<std::string, std::string> compact{{"cleanup.policy", "compact"}};
+  std::map<std::string, std::string> compact{{"cleanup.policy", "compact"},
+                                             {"max.message.bytes",
+                                              "16777216"}};
   for (auto& name : {cfg.state.utbetalinger, cfg.state.saker,
                      cfg.state.journal})
     result.push_back({name, defaults::output_partitions, compact});
@@ -250,6 +256,33 @@ service::start(caf::actor_system& sys, service_config cfg) {
     return http.error();
   st.http = std::move(*http);
   st.admin_url = url_of(cfg.admin.http.bind, st.http->port());
+  // A core actor that dies is a bug; the process must not carry on
+  // without it, answering nothing. Stop, so the platform restarts us.
+  std::vector<caf::actor_addr> core{st.store.address(),
+                                    st.publisher.address(),
+                                    st.gateway.address(),
+                                    st.intake_handle.address()};
+  for (auto& [fs, handle] : st.supervisors)
+    core.push_back(handle.address());
+  sys.spawn([core](caf::event_based_actor* self) -> caf::behavior {
+    auto alive = std::make_shared<size_t>(core.size());
+    for (auto& addr : core)
+      self->monitor(addr);
+    self->set_down_handler([self, alive](caf::down_msg& dm) {
+      // All core actors gone: the service stopped; so does the watch.
+      if (--*alive == 0)
+        self->quit();
+      if (dm.reason == caf::exit_reason::user_shutdown
+          || dm.reason == caf::exit_reason::normal || fatal_error)
+        return;
+      UTSJEKK_LOG(error, "service")
+        << "service lost a core actor and stops reason="
+        << render(dm.reason);
+      fatal_error = true;
+      std::raise(SIGTERM);
+    });
+    return {[](const std::string&) {}};
+  });
   st.cfg = std::move(cfg);
   UTSJEKK_LOG(info, "service")
     << "service started group=" << st.cfg.group_id

@@ -7,9 +7,14 @@
 
 #include <caf/actor_system.hpp>
 
+#include <atomic>
 #include <memory>
 
 namespace utsjekk {
+
+/// Set when a core actor died abnormally and the service stops itself;
+/// main() then exits non-zero.
+extern std::atomic<bool> fatal_error;
 
 /// Random version-4 UUIDs for delytelseIds, from a generator seeded once.
 id_generator random_id_generator();

@@ -33,7 +33,11 @@ kafka_sink::make(const kafka::client_config& cfg) {
     if (auto sink = weak.lock())
       sink->report(token, std::move(err));
   };
-  auto producer = kafka::producer::make(cfg, std::move(on_delivery));
+  // Journal records carry whole oppdrag: allow large records, compressed.
+  auto big = cfg;
+  big.properties.emplace("message.max.bytes", "16777216");
+  big.properties.emplace("compression.type", "lz4");
+  auto producer = kafka::producer::make(big, std::move(on_delivery));
   if (!producer)
     return producer.error();
   result->producer_ = std::move(*producer);

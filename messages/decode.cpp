@@ -56,6 +56,9 @@ caf::expected<local_time> get_instant(const json::cursor& x) {
 caf::error check_id(const json::cursor& x, const std::string& id,
                     ec code) {
   auto n = utf16_length(id);
+  // An id of spaces reads back from XML as nothing: another sak's id.
+  if (id.find_first_not_of(" \t\r\n") == std::string::npos && n > 0)
+    return caf::make_error(code, x.path() + ": must not be blank");
   if (n >= 1 && n <= max_id_length)
     return caf::none;
   return caf::make_error(code, x.path() + ": must be 1 to "

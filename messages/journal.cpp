@@ -18,9 +18,14 @@ caf::error bad(std::string what) {
                          "journal record: " + std::move(what));
 }
 
-/// Parses JSON text written by this module into a value.
+/// Parses JSON text written by this module into a value; null when it is
+/// not JSON (never thrown: Boost.JSON's exceptions stay out of actors).
 bj::value embed(const std::string& text) {
-  return bj::parse(text);
+  bj::error_code err;
+  auto result = bj::parse(text, err);
+  if (err)
+    return nullptr;
+  return result;
 }
 
 bj::object to_value(const mmel& m) {
@@ -98,7 +103,9 @@ std::string to_json(const tx_record& x) {
   // detaljer travel in their status form.
   auto detaljer = embed(to_json(
     status_reply{status_kind::mottatt, x.journal.detaljer, {}, false}));
-  journal["detaljer"] = detaljer.as_object()["detaljer"];
+  journal["detaljer"] = detaljer.is_object()
+                          ? detaljer.as_object()["detaljer"]
+                          : bj::value(nullptr);
   journal["deadline"] = x.journal.deadline
                           ? bj::value(to_string(*x.journal.deadline))
                           : nullptr;

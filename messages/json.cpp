@@ -264,6 +264,10 @@ caf::error missing(const cursor& x) {
 
 } // namespace
 
+bool is_valid_utf8(std::string_view text) {
+  return first_invalid_utf8(text) == std::string_view::npos;
+}
+
 caf::expected<boost::json::value> parse(std::string_view text,
                                         size_t max_size) {
   // Refuse what needs no parser to refuse.
@@ -412,7 +416,21 @@ caf::expected<std::string> get_string(const cursor& x) {
   if (!x.value()->is_string())
     return wrong_type(x, "a string");
   const auto& str = x.value()->get_string();
-  return std::string{str.data(), str.size()};
+  // Control characters and noncharacters have no place in any field, and
+  // XML 1.0 cannot carry them to OS.
+  std::string_view text{str.data(), str.size()};
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    auto nonchar = c == 0xEF && i + 2 < text.size()
+                   && static_cast<unsigned char>(text[i + 1]) == 0xBF
+                   && (static_cast<unsigned char>(text[i + 2]) == 0xBE
+                       || static_cast<unsigned char>(text[i + 2]) == 0xBF);
+    if (c < 0x20 || c == 0x7F || nonchar)
+      return invalid(x, "contains a control character or noncharacter at "
+                          "byte "
+                          + std::to_string(i));
+  }
+  return std::string{text};
 }
 
 caf::expected<std::optional<std::string>>

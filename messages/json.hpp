@@ -34,6 +34,9 @@ inline constexpr uint64_t max_amount = 9'223'372'036'854'775'807ull;
 caf::expected<boost::json::value> parse(std::string_view text,
                                         size_t max_size);
 
+/// True when `text` is well-formed UTF-8 (RFC 3629).
+bool is_valid_utf8(std::string_view text);
+
 /// A place in a parsed document: the value found there (or none) and the
 /// path that names it in errors. The document must outlive the cursor.
 class cursor {

@@ -134,6 +134,21 @@ TEST_CASE("12 is retried with backoff, the identical oppdrag each time") {
   }
 }
 
+TEST_CASE("a duplicated 12 counts as one failure, not two") {
+  fixture f;
+  start_one(f);
+  f.answer(0, "12", "Teknisk feil");
+  f.answer(0, "12", "Teknisk feil");
+  INFO("one retry after the first backoff (1 s), not a second one at 2 s");
+  f.advance(1s);
+  REQUIRE(f.os->sends.size() == 2);
+  f.answer(1, "12", "Teknisk feil");
+  f.advance(1999ms);
+  CHECK(f.os->sends.size() == 2);
+  f.advance(1ms);
+  CHECK(f.os->sends.size() == 3);
+}
+
 TEST_CASE("a stale timer after a kvittering changes nothing") {
   fixture f;
   start_one(f);

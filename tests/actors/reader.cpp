@@ -89,6 +89,26 @@ TEST_CASE("offsets are stored only up to the first unfinished record (I3)") {
   }
 }
 
+TEST_CASE("a key that is not UTF-8 gets FEILET 400; the partition moves on") {
+  fixture f;
+  auto log = std::make_shared<partition_log>();
+  auto r = spawn_reader(f, log);
+  std::vector<kafka::record> batch{
+    make_record(0, "poison\xff", historisk("SAK-A", uid_a, 100)),
+    make_record(1, "k-b", historisk("SAK-B", uid_b, 100)),
+  };
+  caf::anon_send(r, atom::records::value, batch);
+  f.run();
+  auto bad = f.statuses("poison\xff");
+  REQUIRE(bad.size() == 1);
+  CHECK(bad[0].status == status_kind::feilet);
+  CHECK(bad[0].error->status_code == 400);
+  REQUIRE(f.os->sends.size() == 1);
+  f.answer(0, "00");
+  CHECK(f.kinds("k-b").back() == status_kind::ok);
+  CHECK(log->stored == std::vector<int64_t>{1, 2});
+}
+
 TEST_CASE("a full partition pauses and resumes at half") {
   fixture f;
   auto log = std::make_shared<partition_log>();

@@ -774,6 +774,12 @@ TEST_CASE("each validation rule has its code") {
     auto err = bad(fagsystem::tilleggsstonader,
                    ts("UKEDAG", "", std::string(31, 'S')));
     CHECK(error_message(err) == "sakId: must be 1 to 30 characters, got 31");
+    INFO("a blank id reads back from XML as empty: another sak's id");
+    auto blank = bad(fagsystem::tilleggsstonader, ts("UKEDAG", "", "   "));
+    CHECK(code_of(blank) == ec::ugyldig_sak_id);
+    CHECK(error_message(blank) == "sakId: must not be blank");
+    auto cr = bad(fagsystem::tilleggsstonader, ts("UKEDAG", "", R"(A\rB)"));
+    CHECK(code_of(cr) == ec::invalid_field);
   }
   SUBCASE("ugyldig_behandling_id: 1 to 30 characters") {
     auto text = ts("UKEDAG", "");

@@ -281,3 +281,25 @@ TEST_CASE("quoted values are short and plain") {
 }
 
 }
+
+TEST_SUITE("messages/json") {
+
+TEST_CASE("strings with control characters or noncharacters are refused") {
+  for (auto text : {R"({"s": "A\rB"})", R"({"s": "NUL\u0000X"})",
+                    R"({"s": "\u0001"})", R"({"s": "\u000b"})",
+                    R"({"s": "DEL\u007f"})", R"({"s": "\ufffe"})",
+                    R"({"s": "tab\there"})"}) {
+    auto doc = json::parse(text, 1024);
+    REQUIRE(doc);
+    json::cursor root{*doc};
+    auto s = json::get_string(root["s"]);
+    INFO(text);
+    REQUIRE_FALSE(s);
+    CHECK(error_message(s.error()).find("s: contains a control") == 0);
+  }
+  auto doc = json::parse(R"({"s": "Ærlig talt, søknad 17"})", 1024);
+  REQUIRE(doc);
+  CHECK(json::get_string(json::cursor{*doc}["s"]));
+}
+
+}
