@@ -83,9 +83,12 @@ using status_publisher_actor = caf::typed_actor<
 
 /// The transport to OS and the matching of kvitteringer to senders.
 using os_gateway_actor = caf::typed_actor<
-  // Sends oppdrag XML to OS for the given actor, which receives the
-  // kvittering; answers once the transport took it.
-  caf::replies_to<atom::send, tx_id, std::string, oppdrag_actor>::with<bool>,
+  // Sends oppdrag XML of a fagsystem to OS for the given actor, which
+  // receives the kvittering; the second string names the uids the oppdrag
+  // carries, comma-separated (a transport that records the oppdrag puts
+  // them in header `uids`). Answers once the transport took it.
+  caf::replies_to<atom::send, tx_id, fagsystem, std::string, std::string,
+                  oppdrag_actor>::with<bool>,
   // A kvittering arrived from the transport.
   caf::reacts_to<atom::deliver, std::string>,
   // Routes kvitteringer with this match key to the given actor, without

@@ -17,6 +17,28 @@ std::string defaults::input_topic(fagsystem fs) {
   return std::string{default_input_topic(fs)};
 }
 
+std::string_view to_string(os_transport x) {
+  switch (x) {
+    case os_transport::simulator:
+      return "simulator";
+    case os_transport::kafka:
+      return "kafka";
+  }
+  return "simulator";
+}
+
+std::optional<os_transport> parse_os_transport(std::string_view text) {
+  if (text == "simulator")
+    return os_transport::simulator;
+  if (text == "kafka")
+    return os_transport::kafka;
+  return std::nullopt;
+}
+
+bool transport_records_oppdrag(os_transport x) {
+  return x == os_transport::kafka;
+}
+
 std::chrono::milliseconds backoff_for(const oppdrag_config& cfg, uint32_t n) {
   auto result = cfg.backoff;
   // Double per retry, stopping at the cap before it could overflow.
@@ -47,12 +69,17 @@ caf::error validate(const service_config& cfg) {
     return invalid("backoff must be positive and below max-backoff");
   if (cfg.max_in_flight == 0)
     return invalid("max-in-flight must be at least 1");
-  auto rate_ok = [](double x) { return x >= 0.0 && x <= 1.0; };
-  if (!rate_ok(cfg.simulator.rate_12) || !rate_ok(cfg.simulator.rate_lost)
-      || !rate_ok(cfg.simulator.rate_duplicate))
-    return invalid("OS simulator rates must lie in [0, 1]");
-  if (cfg.simulator.latency_max < cfg.simulator.latency_min)
-    return invalid("os-latency-max must not be below os-latency-min");
+  if (auto err = os::validate(cfg.simulator))
+    return err;
+  // Each oppdrag and kvittering reaches the audit topic exactly once.
+  if (cfg.oppdrag.audit == transport_records_oppdrag(cfg.transport))
+    return invalid(cfg.oppdrag.audit
+                     ? "the Kafka transport records oppdrag itself: "
+                       "auditing them as well would record them twice"
+                     : "the simulator transport records no oppdrag: "
+                       "they must be audited");
+  if (cfg.transport == os_transport::kafka && cfg.kvittering_group.empty())
+    return invalid("the kvittering group must not be empty");
   if (!cfg.oppdrag.now)
     return invalid("no clock");
   if (auto err = validate(cfg.admin.http))
@@ -111,18 +138,15 @@ utsjekk_config::utsjekk_config() {
          "JSON-lines file of records to produce into the embedded cluster")
     .add(log_level, "log-level",
          "trace, debug, info, warning or error (default info)");
-  opt_group{custom_options_, "os"}
-    .add(os_latency_min, "latency-min", "least kvittering latency (default 0s)")
-    .add(os_latency_max, "latency-max",
-         "largest kvittering latency (default 0s)")
-    .add(os_rate_12, "rate-12",
-         "share of oppdrag answered with 12, 0 to 1 (default 0)")
-    .add(os_rate_lost, "rate-lost",
-         "share of kvitteringer lost, 0 to 1 (default 0)")
-    .add(os_rate_duplicate, "rate-duplicate",
-         "share of kvitteringer delivered twice, 0 to 1 (default 0)")
-    .add(os_opening_hours, "opening-hours",
-         "hold kvitteringer while OS is closed (default false)");
+  opt_group os_group{custom_options_, "os"};
+  os_group
+    .add(os_transport_name, "transport",
+         "simulator or kafka (UTSJEKK_OS_TRANSPORT wins; default "
+         "simulator)")
+    .add(kvittering_group, "kvittering-group",
+         "consumer group of the kvitteringer on the Kafka transport "
+         "(default utsjekk-kvitteringer)");
+  os_profile.add_to(os_group);
   opt_group{custom_options_, "admin"}
     .add(admin_port, "port",
          "port of the admin endpoint (UTSJEKK_ADMIN_PORT wins); 0 picks "
@@ -150,7 +174,7 @@ std::string utsjekk_config::help_text() const {
       "KAFKA_PRIVATE_KEY_PATH, KAFKA_CA_PATH for TLS), "
       "UTSJEKK_EMBEDDED_KAFKA_PORT,\nUTSJEKK_ADMIN_PORT, "
       "UTSJEKK_ADMIN_TOKEN (enables operator actions),\n"
-      "UTSJEKK_AUDIT_LOG.\nOptions may also stand in "
+      "UTSJEKK_AUDIT_LOG, UTSJEKK_OS_TRANSPORT.\nOptions may also stand in "
       "caf-application.ini (groups [utsjekk], [os], [admin]).\n\n";
   for (auto& opt : custom_options_) {
     auto category = opt.category();
@@ -227,12 +251,18 @@ caf::expected<service_config> utsjekk_config::make_service_config() const {
   result.max_restarts = static_cast<uint32_t>(max_restarts);
   result.max_in_flight = max_in_flight;
   // The OS simulator.
-  result.simulator.latency_min = duration_cast<milliseconds>(os_latency_min);
-  result.simulator.latency_max = duration_cast<milliseconds>(os_latency_max);
-  result.simulator.rate_12 = os_rate_12;
-  result.simulator.rate_lost = os_rate_lost;
-  result.simulator.rate_duplicate = os_rate_duplicate;
-  result.simulator.opening_hours = os_opening_hours;
+  result.simulator = os_profile.profile();
+  // The transport to OS: the environment wins over the option.
+  auto transport_name = env("UTSJEKK_OS_TRANSPORT").value_or(
+    os_transport_name);
+  auto transport = parse_os_transport(transport_name);
+  if (!transport)
+    return caf::make_error(ec::invalid_config,
+                           "unknown OS transport '" + transport_name
+                             + "': use simulator or kafka");
+  result.transport = *transport;
+  result.kvittering_group = kvittering_group;
+  result.oppdrag.audit = !transport_records_oppdrag(result.transport);
   if (!demo_input.empty())
     result.demo_input = demo_input;
   // The admin endpoint: options, then the environment.

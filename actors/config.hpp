@@ -5,6 +5,7 @@
 #include "actors/state_store.hpp"
 #include "kafka/kafka.hpp"
 #include "messages/types.hpp"
+#include "os_gateway/profile_options.hpp"
 #include "os_gateway/simulator.hpp"
 
 #include <caf/actor_system_config.hpp>
@@ -28,6 +29,8 @@ namespace defaults {
 inline constexpr std::string_view status_topic = "helved.status.v1";
 inline constexpr std::string_view oppdrag_topic = "helved.oppdrag.v1";
 inline constexpr std::string_view group_id = "utsjekk";
+/// Consumer group of the kvittering reader on the Kafka transport to OS.
+inline constexpr std::string_view kvittering_group = "utsjekk-kvitteringer";
 /// How long an oppdrag waits for its kvittering before it is resent.
 inline constexpr auto kvittering_timeout = std::chrono::minutes{10};
 /// Retries of a 12 or a transport failure before FEILET 500.
@@ -69,6 +72,24 @@ std::string input_topic(fagsystem fs);
 
 } // namespace defaults
 
+/// The transport to OS (DESIGN.md §5).
+enum class os_transport : uint8_t {
+  /// The OS simulator in this process (the embedded default).
+  simulator,
+  /// Oppdrag and kvitteringer on the oppdrag topic; an OS, an MQ bridge or
+  /// utsjekk-os answers there.
+  kafka,
+};
+
+/// "simulator", "kafka".
+std::string_view to_string(os_transport x);
+std::optional<os_transport> parse_os_transport(std::string_view text);
+
+/// True when the transport itself puts each oppdrag and kvittering on the
+/// oppdrag topic, so oppdrag actors must not audit them again: the topic
+/// shows each exactly once either way.
+bool transport_records_oppdrag(os_transport x);
+
 /// How an oppdrag actor behaves.
 struct oppdrag_config {
   std::chrono::milliseconds kvittering_timeout
@@ -82,7 +103,7 @@ struct oppdrag_config {
   /// The local Norwegian time; replaced in tests.
   std::function<local_time()> now;
   /// Produce each oppdrag and kvittering to the audit topic; off when the
-  /// transport to OS already puts them there.
+  /// transport to OS already puts them there (transport_records_oppdrag).
   bool audit = true;
   /// Where oppdrag and supervisor actors count what they do; none when
   /// null (tests that do not look).
@@ -128,6 +149,12 @@ struct service_config {
   oppdrag_config oppdrag;
   uint32_t max_restarts = defaults::max_restarts;
   size_t max_in_flight = defaults::max_in_flight;
+  /// The transport to OS; `oppdrag.audit` must be its opposite of
+  /// transport_records_oppdrag().
+  os_transport transport = os_transport::simulator;
+  /// The kvittering reader's consumer group (Kafka transport).
+  std::string kvittering_group{defaults::kvittering_group};
+  /// The simulated OS (simulator transport).
   os::simulator_profile simulator;
   /// Produce shared/examples/basic.jsonl into the embedded cluster at
   /// start (the demo).
@@ -162,13 +189,10 @@ public:
   size_t max_retries = defaults::max_retries;
   size_t max_restarts = defaults::max_restarts;
   size_t max_in_flight = defaults::max_in_flight;
-  caf::timespan os_latency_min{0};
-  caf::timespan os_latency_max{0};
-  double os_rate_12 = 0.0;
-  double os_rate_lost = 0.0;
-  double os_rate_duplicate = 0.0;
-  bool os_opening_hours = false;
   bool resend_only_when_open = true;
+  os::profile_options os_profile;
+  std::string os_transport_name{to_string(os_transport::simulator)};
+  std::string kvittering_group{defaults::kvittering_group};
   std::string demo_input;
   std::string log_level = "info";
   std::string admin_bind{defaults::admin_bind};

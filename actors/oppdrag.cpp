@@ -133,8 +133,8 @@ void oppdrag_state::send_one(size_t index, uint32_t gen,
                              std::shared_ptr<bool> failed) {
   auto& x = journal.oppdrag[index];
   self
-    ->request(peers.gateway, peer_timeout, atom::send::value, msg.key, x.xml,
-              oppdrag_actor{self})
+    ->request(peers.gateway, peer_timeout, atom::send::value, msg.key,
+              msg.fagsystem, x.xml, uids_of(x), oppdrag_actor{self})
     .then(
       [this, gen, outstanding, failed, index](bool) {
         auto& out = journal.oppdrag[index];

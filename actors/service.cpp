@@ -9,6 +9,7 @@
 #include "actors/state_store.hpp"
 #include "actors/supervisor.hpp"
 #include "messages/error.hpp"
+#include "os_gateway/kafka_transport.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
@@ -49,6 +50,8 @@ struct service::impl {
   std::shared_ptr<kafka_sink> sink;
   std::unique_ptr<kafka::consumer> consumer;
   std::shared_ptr<os::simulator> sim;
+  /// The kvitteringer on the Kafka transport.
+  std::unique_ptr<os::kvittering_reader> kvitteringer;
   std::string bootstrap;
   state_store_actor store;
   status_publisher_actor publisher;
@@ -60,6 +63,10 @@ struct service::impl {
   std::unique_ptr<http_server> http;
   std::string admin_url;
   bool stopped = false;
+
+  /// Spawns the gateway on the configured transport.
+  static caf::error start_gateway(caf::actor_system& sys, impl& st,
+                                  const service_config& cfg);
 };
 
 service::service() : impl_(std::make_unique<impl>()) {
@@ -116,6 +123,39 @@ std::string url_of(const std::string& bind, uint16_t port) {
 
 } // namespace
 
+caf::error service::impl::start_gateway(caf::actor_system& sys, impl& st,
+                                        const service_config& cfg) {
+  if (cfg.transport == os_transport::simulator) {
+    st.sim = std::make_shared<os::simulator>(cfg.simulator);
+    st.gateway = sys.spawn(os_gateway, st.sim, cfg.oppdrag.now);
+    return caf::none;
+  }
+  // Kafka: the oppdrag go through the publisher, the kvitteringer come
+  // from a reader in a group of its own.
+  auto gateway = sys.spawn(os_gateway_kafka, st.publisher);
+  st.gateway = gateway;
+  os::kvittering_reader_config rcfg{*cfg.kafka, cfg.oppdrag_topic,
+                                    cfg.kvittering_group};
+  auto on_kvittering = [gateway](std::string xml) {
+    caf::anon_send(gateway, atom::deliver::value, std::move(xml));
+  };
+  auto on_error = [](const caf::error& err) {
+    UTSJEKK_LOG(warning, "os-gateway")
+      << "kvittering reader reported an error error=" << render(err);
+  };
+  auto reader = os::kvittering_reader::make(rcfg, std::move(on_kvittering),
+                                            std::move(on_error));
+  if (!reader)
+    return reader.error();
+  if (auto err = (*reader)->start())
+    return err;
+  st.kvitteringer = std::move(*reader);
+  UTSJEKK_LOG(info, "service")
+    << "service sends oppdrag over Kafka topic=" << cfg.oppdrag_topic
+    << " kvittering-group=" << cfg.kvittering_group;
+  return caf::none;
+}
+
 caf::expected<std::unique_ptr<service>>
 service::start(caf::actor_system& sys, service_config cfg) {
   std::unique_ptr<service> result{new service};
@@ -161,8 +201,9 @@ service::start(caf::actor_system& sys, service_config cfg) {
   st.stats->state_loaded();
   st.store = sys.spawn(state_store, std::move(*loaded), st.publisher,
                        cfg.state);
-  st.sim = std::make_shared<os::simulator>(cfg.simulator);
-  st.gateway = sys.spawn(os_gateway, st.sim, cfg.oppdrag.now);
+  // The transport to OS.
+  if (auto err = impl::start_gateway(sys, st, cfg))
+    return err;
   auto next_id = random_id_generator();
   for (auto fs : all_fagsystemer) {
     oppdrag_peers peers{st.store, st.gateway, st.publisher, {}};
@@ -302,6 +343,8 @@ void service::stop() {
   // Stop reading then: only offsets of durable outcomes are committed.
   if (st.consumer)
     st.consumer->stop();
+  if (st.kvitteringer)
+    st.kvitteringer->stop();
   if (st.sink)
     if (auto err = st.sink->flush(std::chrono::seconds{10}))
       UTSJEKK_LOG(warning, "service")

@@ -58,6 +58,8 @@ const char* to_string(ec x) {
       return "not_found";
     case ec::wrong_state:
       return "wrong_state";
+    case ec::io_failed:
+      return "io_failed";
   }
   return "unknown";
 }

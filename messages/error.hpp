@@ -68,6 +68,8 @@ enum class ec : uint8_t {
   /// An operator action does not fit the target's state, e.g. a resend of
   /// a transaction that has not reached OS.
   wrong_state,
+  /// A file could not be read or written.
+  io_failed,
 };
 
 /// Returns the stable name of `x`, e.g. "ugyldig_periode".

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <set>
+#include <sstream>
 
 namespace utsjekk::os {
 
@@ -91,8 +92,61 @@ bool pays_on(const std::string& type_sats, date d) {
 
 } // namespace
 
+std::map<date, uint64_t> payable(const std::vector<ledger_line>& lines) {
+  auto result = std::map<date, uint64_t>{};
+  for (const auto& line : lines) {
+    // The last day the line pays on, stop date applied.
+    auto last = line.tom;
+    if (line.opphort_fom)
+      last = std::min(last, previous_day(*line.opphort_fom));
+    if (last < line.fom || line.sats.value == 0)
+      continue;
+    // Day rates pay per day; every other typeSats once, on its fom.
+    if (line.type_sats != "DAG" && line.type_sats != "DAG7") {
+      result[line.fom] += line.sats.value;
+      continue;
+    }
+    for (auto d = line.fom; d <= last; d = next_day(d))
+      if (pays_on(line.type_sats, d))
+        result[d] += line.sats.value;
+  }
+  return result;
+}
+
 simulator::simulator(simulator_profile profile)
     : profile_(profile), rng_(profile.seed) {}
+
+simulator::simulator(simulator_profile profile,
+                     const simulator_snapshot& saved)
+    : profile_(profile), rng_(profile.seed) {
+  // The generator goes on where it stopped, so a seed still means one
+  // sequence of answers across restarts.
+  auto in = std::istringstream{saved.rng};
+  auto rng = std::mt19937_64{};
+  if (!saved.rng.empty() && (in >> rng))
+    rng_ = rng;
+  for (const auto& [key, lines] : saved.bases) {
+    auto& b = bases_[key];
+    for (const auto& s : lines) {
+      b.index.emplace(s.line.delytelse_id, b.lines.size());
+      b.lines.push_back(s);
+    }
+  }
+  sends_ = saved.sends;
+  received_ = saved.received;
+}
+
+simulator_snapshot simulator::snapshot() const {
+  auto result = simulator_snapshot{};
+  for (const auto& [key, b] : bases_)
+    result.bases.emplace(key, b.lines);
+  result.sends = sends_;
+  result.received = received_;
+  auto out = std::ostringstream{};
+  out << rng_;
+  result.rng = out.str();
+  return result;
+}
 
 answer simulator::receive(const oppdrag& x, local_time now) {
   // Count the send before anything can reject it.
@@ -126,9 +180,12 @@ answer simulator::receive(const oppdrag& x, local_time now) {
   // Echo the oppdrag with its mmel, unless the kvittering gets lost.
   auto out = answer{};
   out.delay = wait;
-  if (!lost) {
-    out.kvittering = x;
-    out.kvittering->mmel = std::move(*result);
+  auto echo = x;
+  echo.mmel = std::move(*result);
+  if (lost) {
+    out.lost_kvittering = std::move(echo);
+  } else {
+    out.kvittering = std::move(echo);
     out.copies = duplicate ? 2 : 1;
   }
   return out;
@@ -234,28 +291,14 @@ std::map<base_key, std::vector<ledger_line>> simulator::ledger() const {
 }
 
 std::map<date, uint64_t> simulator::payable(const base_key& key) const {
-  auto result = std::map<date, uint64_t>{};
   auto i = bases_.find(key);
   if (i == bases_.end())
-    return result;
-  for (const auto& s : i->second.lines) {
-    // The last day the line pays on, stop date applied.
-    const auto& line = s.line;
-    auto last = line.tom;
-    if (line.opphort_fom)
-      last = std::min(last, previous_day(*line.opphort_fom));
-    if (last < line.fom || line.sats.value == 0)
-      continue;
-    // Day rates pay per day; every other typeSats once, on its fom.
-    if (line.type_sats != "DAG" && line.type_sats != "DAG7") {
-      result[line.fom] += line.sats.value;
-      continue;
-    }
-    for (auto d = line.fom; d <= last; d = next_day(d))
-      if (pays_on(line.type_sats, d))
-        result[d] += line.sats.value;
-  }
-  return result;
+    return {};
+  // Stored lines keep stop dates outside [fom, tom]; payable() allows it.
+  auto lines = std::vector<ledger_line>{};
+  for (const auto& s : i->second.lines)
+    lines.push_back(s.line);
+  return utsjekk::os::payable(lines);
 }
 
 uint64_t simulator::received() const {

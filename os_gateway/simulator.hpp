@@ -55,6 +55,9 @@ struct answer {
   std::chrono::milliseconds delay{0};
   /// 1, or 2 when the kvittering is duplicated.
   int copies = 1;
+  /// The kvittering OS made but lost, when `kvittering` is empty: what a
+  /// process that must answer a redelivered oppdrag the same way keeps.
+  std::optional<oppdrag> lost_kvittering;
 };
 
 /// Key of one oppdrag base in OS.
@@ -62,6 +65,38 @@ struct base_key {
   std::string fagomraade;
   std::string fagsystem_id;
   friend auto operator<=>(const base_key&, const base_key&) = default;
+};
+
+/// What OS pays per day for `lines`, the active lines of one base as
+/// `simulator::ledger()` shows them: the sum over lines of their sats on
+/// each day they pay (opphør applied). typeSats DAG pays Monday to Friday,
+/// DAG7 every day; MND, ENG and any other typeSats pay the sats once, on
+/// the line's fom, unless the line is stopped from its fom. Days that pay
+/// nothing are absent.
+std::map<date, uint64_t> payable(const std::vector<ledger_line>& lines);
+
+/// Everything a simulator keeps between calls, to save it and to restore
+/// it after a restart of its process.
+struct simulator_snapshot {
+  /// One line as OS stores it.
+  struct stored {
+    /// The line; `opphort_fom` holds the earliest stop date, even when it
+    /// lies outside [fom, tom].
+    ledger_line line;
+    /// delytelseId of the first line of the chain this line belongs to.
+    std::string chain;
+    friend bool operator==(const stored&, const stored&) = default;
+  };
+  /// Every line OS ever accepted per base, in the order it accepted them.
+  std::map<base_key, std::vector<stored>> bases;
+  /// Sends per delytelseId.
+  std::map<std::string, int> sends;
+  /// Oppdrag received.
+  uint64_t received = 0;
+  /// The random generator's state in its standard text form.
+  std::string rng;
+  friend bool operator==(const simulator_snapshot&,
+                         const simulator_snapshot&) = default;
 };
 
 /// The simulated OS. It keeps one oppdrag base per (kodeFagomraade,
@@ -73,6 +108,13 @@ struct base_key {
 class simulator {
 public:
   explicit simulator(simulator_profile profile);
+
+  /// A simulator that goes on from `saved`, with `profile`'s faults. A
+  /// generator state that does not read starts from the profile's seed.
+  simulator(simulator_profile profile, const simulator_snapshot& saved);
+
+  /// Everything this simulator keeps, to restore it later.
+  simulator_snapshot snapshot() const;
 
   /// Processes one oppdrag as OS would at local time `now` and returns the
   /// answer. Rules in the order they are checked; the first that matches
@@ -113,12 +155,8 @@ public:
   /// The active lines per base, as OS would pay them.
   std::map<base_key, std::vector<ledger_line>> ledger() const;
 
-  /// What OS pays per day for one base: the sum over lines of their sats
-  /// on each day they pay (chain rule and opphør applied). typeSats DAG
-  /// pays Monday to Friday, DAG7 every day; MND, ENG and any other typeSats
-  /// pay the sats once, on the line's fom, unless the line is stopped from
-  /// its fom. Days that pay nothing are absent. For the ledger invariant
-  /// (I2).
+  /// What OS pays per day for one base: `payable()` of its lines (chain
+  /// rule and opphør applied). For the ledger invariant (I2).
   std::map<date, uint64_t> payable(const base_key& key) const;
 
   /// Number of oppdrag received.
@@ -126,13 +164,7 @@ public:
 
 private:
   /// One line as OS stores it.
-  struct stored_line {
-    /// The line; `opphort_fom` holds the earliest stop date, even when it
-    /// lies outside [fom, tom] (`ledger()` trims it).
-    ledger_line line;
-    /// delytelseId of the first line of the chain this line belongs to.
-    std::string chain;
-  };
+  using stored_line = simulator_snapshot::stored;
   /// One oppdrag base: every line OS ever accepted on it.
   struct base {
     std::vector<stored_line> lines;

@@ -56,6 +56,8 @@ struct sent_oppdrag {
   tx_id key;
   std::string xml;
   oppdrag_actor sender;
+  /// The uids the oppdrag carries, comma-separated.
+  std::string uids;
 };
 
 /// What the fake gateway saw, shared with the test.
@@ -73,13 +75,14 @@ inline os_gateway_actor::behavior_type
 fake_gateway(os_gateway_actor::pointer,
              std::shared_ptr<gateway_log> log) {
   return {
-    [log](atom::send, const tx_id& key, const std::string& xml,
+    [log](atom::send, const tx_id& key, fagsystem, const std::string& xml,
+          const std::string& uids,
           const oppdrag_actor& sender) -> caf::result<bool> {
       if (log->fail_next > 0) {
         --log->fail_next;
         return caf::make_error(ec::transport_failed, "injected");
       }
-      log->sends.push_back({key, xml, sender});
+      log->sends.push_back({key, xml, sender, uids});
       return true;
     },
     [](atom::deliver, const std::string&) {},

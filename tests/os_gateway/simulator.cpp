@@ -548,4 +548,92 @@ TEST_CASE("every send is counted per delytelseId") {
   CHECK(os.received() == 3);
 }
 
+TEST_CASE("a lost kvittering is kept aside for who must repeat it") {
+  auto profile = simulator_profile{};
+  profile.rate_lost = 1.0;
+  auto os = simulator{profile};
+  auto a = os.receive(make("NY", {ny(pid(1), std::nullopt, 2025y / June / 2d,
+                                     2025y / June / 13d, 1000)}),
+                      wednesday());
+  CHECK_FALSE(a.kvittering);
+  REQUIRE(a.lost_kvittering);
+  REQUIRE(a.lost_kvittering->mmel);
+  CHECK(a.lost_kvittering->mmel->alvorlighetsgrad == "00");
+  CHECK(a.lost_kvittering->linjer.size() == 1);
+  INFO("a kvittering that arrives is not also kept aside");
+  auto b = plain().receive(make("NY", {}), wednesday());
+  CHECK(b.kvittering);
+  CHECK_FALSE(b.lost_kvittering);
+}
+
+TEST_CASE("a restored simulator goes on where the saved one stopped") {
+  auto profile = simulator_profile{};
+  profile.latency_min = 10ms;
+  profile.latency_max = 900ms;
+  profile.rate_12 = 0.2;
+  profile.seed = 7;
+  auto os = simulator{profile};
+  create(os);
+  auto change = make("ENDR", {ny(pid(2), pid(1), 2025y / June / 9d,
+                                 2025y / June / 13d, 1500),
+                              opph(pid(1), 2025y / June / 11d,
+                                   2025y / June / 2d, 2025y / June / 13d,
+                                   1000)});
+  auto saved = os.snapshot();
+  auto restored = simulator{profile, saved};
+  SUBCASE("the state reads back whole") {
+    CHECK(restored.snapshot() == saved);
+    CHECK(restored.ledger() == os.ledger());
+    CHECK(restored.payable(key) == os.payable(key));
+    CHECK(restored.sends_per_delytelse() == os.sends_per_delytelse());
+    CHECK(restored.received() == os.received());
+  }
+  SUBCASE("the same oppdrag get the same answers after the restore") {
+    for (int i = 0; i < 5; ++i) {
+      auto x = make("ENDR", {ny(pid(static_cast<uint8_t>(10 + i)), pid(1),
+                                2025y / June / 16d, 2025y / June / 20d,
+                                100u + static_cast<uint64_t>(i))});
+      auto a = os.receive(x, wednesday());
+      auto b = restored.receive(x, wednesday());
+      CHECK(grade(a) == grade(b));
+      CHECK(a.delay == b.delay);
+    }
+    CHECK(grade(os.receive(change, wednesday()))
+          == grade(restored.receive(change, wednesday())));
+    CHECK(restored.ledger() == os.ledger());
+  }
+  SUBCASE("an unreadable generator state starts from the seed") {
+    saved.rng = "not a generator";
+    auto fresh = simulator{profile, saved};
+    auto seeded = simulator{profile};
+    auto x = make("NY", {}, "another sak");
+    CHECK(fresh.receive(x, wednesday()).delay
+          == seeded.receive(x, wednesday()).delay);
+    CHECK(fresh.ledger().at(key) == os.ledger().at(key));
+  }
+}
+
+TEST_CASE("payable() of the ledger's lines is what the base pays") {
+  auto os = plain();
+  create(os);
+  CHECK(grade(os.receive(
+          make("ENDR", {opph(pid(1), 2025y / June / 11d, 2025y / June / 2d,
+                             2025y / June / 13d, 1000)}),
+          wednesday()))
+        == "00");
+  auto expected = std::map<date, uint64_t>{};
+  weekdays(expected, 2025y / June / 2d, 2025y / June / 10d, 1000);
+  CHECK(payable(os.ledger().at(key)) == expected);
+  CHECK(os.payable(key) == expected);
+  INFO("a line stopped from its fom pays nothing");
+  auto gone = line(pid(9), 2025y / June / 2d, 2025y / June / 13d, 500,
+                   2025y / June / 2d);
+  CHECK(payable({gone}).empty());
+  INFO("a one-off pays once, on its fom");
+  auto once = line(pid(8), 2025y / June / 2d, 2025y / June / 13d, 500,
+                   std::nullopt, "ENG");
+  CHECK(payable({once}) == std::map<date, uint64_t>{{2025y / June / 2d,
+                                                     500}});
+}
+
 }

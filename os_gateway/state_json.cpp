@@ -1,0 +1,264 @@
+#include "os_gateway/state_json.hpp"
+
+#include "messages/error.hpp"
+#include "messages/json.hpp"
+#include "messages/time.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <utility>
+
+namespace utsjekk::os {
+
+namespace {
+
+/// Largest document accepted: a ledger or state of many saker.
+constexpr size_t max_document_size = size_t{1} << 30;
+
+/// The state format this build writes and reads.
+constexpr int64_t state_version = 1;
+
+boost::json::value optional_date(const std::optional<date>& x) {
+  if (!x)
+    return nullptr;
+  return boost::json::string{to_string(*x)};
+}
+
+/// One line; with its chain when `chain` is given (the saved state).
+boost::json::object line_json(const ledger_line& x,
+                              const std::string* chain) {
+  boost::json::object result;
+  result["delytelseId"] = x.delytelse_id;
+  result["klassekode"] = x.kode_klassifik;
+  result["fom"] = to_string(x.fom);
+  result["tom"] = to_string(x.tom);
+  result["sats"] = x.sats.value;
+  result["typeSats"] = x.type_sats;
+  result["opphorFom"] = optional_date(x.opphort_fom);
+  if (chain != nullptr)
+    result["chain"] = *chain;
+  return result;
+}
+
+/// One base, its lines written by `lines`.
+boost::json::object base_json(const base_key& key,
+                              boost::json::array lines) {
+  boost::json::object result;
+  result["kodeFagomraade"] = key.fagomraade;
+  result["fagsystemId"] = key.fagsystem_id;
+  result["linjer"] = std::move(lines);
+  return result;
+}
+
+/// A required non-negative integer.
+caf::expected<uint64_t> get_count(const json::cursor& x) {
+  auto value = json::get_amount(x);
+  if (!value)
+    return std::move(value.error());
+  return value->value;
+}
+
+caf::expected<ledger_line> read_line(const json::cursor& x) {
+  ledger_line result;
+  if (auto err = json::require_object(x))
+    return err;
+  if (auto err = json::take(json::get_string(x["delytelseId"]),
+                            result.delytelse_id))
+    return err;
+  if (auto err = json::take(json::get_string(x["klassekode"]),
+                            result.kode_klassifik))
+    return err;
+  if (auto err = json::take(json::get_date(x["fom"]), result.fom))
+    return err;
+  if (auto err = json::take(json::get_date(x["tom"]), result.tom))
+    return err;
+  if (auto err = json::take(json::get_amount(x["sats"]), result.sats))
+    return err;
+  if (auto err = json::take(json::get_string(x["typeSats"]),
+                            result.type_sats))
+    return err;
+  if (auto err = json::take(json::get_optional_date(x["opphorFom"]),
+                            result.opphort_fom))
+    return err;
+  return result;
+}
+
+/// Reads the key of one base.
+caf::expected<base_key> read_key(const json::cursor& x) {
+  base_key result;
+  if (auto err = json::require_object(x))
+    return err;
+  if (auto err = json::take(json::get_string(x["kodeFagomraade"]),
+                            result.fagomraade))
+    return err;
+  if (auto err = json::take(json::get_string(x["fagsystemId"]),
+                            result.fagsystem_id))
+    return err;
+  return result;
+}
+
+caf::expected<mmel> read_mmel(const json::cursor& x) {
+  mmel result;
+  if (auto err = json::require_object(x))
+    return err;
+  std::pair<const char*, std::string*> fields[] = {
+    {"systemId", &result.system_id},
+    {"kodeMelding", &result.kode_melding},
+    {"alvorlighetsgrad", &result.alvorlighetsgrad},
+    {"beskrMelding", &result.beskr_melding},
+    {"programId", &result.program_id},
+    {"sectionNavn", &result.section_navn},
+  };
+  for (auto& [name, out] : fields)
+    if (auto err = json::take(json::get_string(x[name]), *out))
+      return err;
+  return result;
+}
+
+boost::json::object mmel_json(const mmel& x) {
+  boost::json::object result;
+  result["systemId"] = x.system_id;
+  result["kodeMelding"] = x.kode_melding;
+  result["alvorlighetsgrad"] = x.alvorlighetsgrad;
+  result["beskrMelding"] = x.beskr_melding;
+  result["programId"] = x.program_id;
+  result["sectionNavn"] = x.section_navn;
+  return result;
+}
+
+} // namespace
+
+std::string ledger_to_json(const ledger_map& ledger) {
+  boost::json::array result;
+  for (const auto& [key, lines] : ledger) {
+    boost::json::array items;
+    for (const auto& l : lines)
+      items.push_back(line_json(l, nullptr));
+    result.push_back(base_json(key, std::move(items)));
+  }
+  return boost::json::serialize(result);
+}
+
+caf::expected<ledger_map> parse_ledger(std::string_view text) {
+  auto doc = json::parse(text, max_document_size);
+  if (!doc)
+    return std::move(doc.error());
+  auto bases = json::get_array(json::cursor{*doc});
+  if (!bases)
+    return std::move(bases.error());
+  ledger_map result;
+  for (auto& b : *bases) {
+    auto key = read_key(b);
+    if (!key)
+      return std::move(key.error());
+    auto lines = json::get_array(b["linjer"]);
+    if (!lines)
+      return std::move(lines.error());
+    auto& out = result[*key];
+    for (auto& l : *lines) {
+      auto line = read_line(l);
+      if (!line)
+        return std::move(line.error());
+      out.push_back(std::move(*line));
+    }
+  }
+  return result;
+}
+
+std::string to_json(const responder_state& x) {
+  boost::json::object result;
+  result["version"] = state_version;
+  result["received"] = x.sim.received;
+  result["rng"] = x.sim.rng;
+  boost::json::object sends;
+  for (const auto& [id, n] : x.sim.sends)
+    sends[id] = n;
+  result["sends"] = std::move(sends);
+  boost::json::array bases;
+  for (const auto& [key, lines] : x.sim.bases) {
+    boost::json::array items;
+    for (const auto& s : lines)
+      items.push_back(line_json(s.line, &s.chain));
+    bases.push_back(base_json(key, std::move(items)));
+  }
+  result["bases"] = std::move(bases);
+  boost::json::array answered;
+  for (const auto& a : x.answered) {
+    boost::json::object item;
+    item["oppdrag"] = a.oppdrag;
+    item["mmel"] = mmel_json(a.mmel);
+    answered.push_back(std::move(item));
+  }
+  result["answered"] = std::move(answered);
+  return boost::json::serialize(result);
+}
+
+caf::expected<responder_state> parse_responder_state(std::string_view text) {
+  auto doc = json::parse(text, max_document_size);
+  if (!doc)
+    return std::move(doc.error());
+  json::cursor root{*doc};
+  if (auto err = json::require_object(root))
+    return err;
+  // A state of another format is not guessed at.
+  auto version = get_count(root["version"]);
+  if (!version)
+    return std::move(version.error());
+  if (*version != state_version)
+    return json::invalid(root["version"], "unknown state version "
+                                            + std::to_string(*version));
+  responder_state result;
+  auto& sim = result.sim;
+  if (auto err = json::take(get_count(root["received"]), sim.received))
+    return err;
+  if (auto err = json::take(json::get_string(root["rng"]), sim.rng))
+    return err;
+  // Sends per delytelseId.
+  auto sends = root["sends"];
+  if (auto err = json::require_object(sends))
+    return err;
+  for (const auto& kv : sends.value()->get_object()) {
+    auto n = get_count(sends[kv.key()]);
+    if (!n)
+      return std::move(n.error());
+    sim.sends[std::string{kv.key()}] = static_cast<int>(*n);
+  }
+  // Every line of every base, with its chain.
+  auto bases = json::get_array(root["bases"]);
+  if (!bases)
+    return std::move(bases.error());
+  for (auto& b : *bases) {
+    auto key = read_key(b);
+    if (!key)
+      return std::move(key.error());
+    auto lines = json::get_array(b["linjer"]);
+    if (!lines)
+      return std::move(lines.error());
+    auto& out = sim.bases[*key];
+    for (auto& l : *lines) {
+      simulator_snapshot::stored s;
+      if (auto err = json::take(read_line(l), s.line))
+        return err;
+      if (auto err = json::take(json::get_string(l["chain"]), s.chain))
+        return err;
+      out.push_back(std::move(s));
+    }
+  }
+  // The answers remembered, oldest first.
+  auto answered = json::get_array(root["answered"]);
+  if (!answered)
+    return std::move(answered.error());
+  for (auto& a : *answered) {
+    answered_oppdrag item;
+    if (auto err = json::require_object(a))
+      return err;
+    if (auto err = json::take(json::get_string(a["oppdrag"]), item.oppdrag))
+      return err;
+    if (auto err = json::take(read_mmel(a["mmel"]), item.mmel))
+      return err;
+    result.answered.push_back(std::move(item));
+  }
+  return result;
+}
+
+} // namespace utsjekk::os

@@ -1,0 +1,100 @@
+#include "os_gateway/state_json.hpp"
+
+#include "fixture.hpp"
+#include "messages/error.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace utsjekk;
+using namespace utsjekk::os;
+using namespace utsjekk::test;
+using std::chrono::June;
+
+namespace {
+
+/// A responder that answered a new sak, a change and an opphør.
+responder busy_responder() {
+  auto profile = simulator_profile{};
+  profile.seed = 99;
+  auto os = responder{profile};
+  auto opph = ny(2, std::nullopt, 2025y / June / 9d, 2025y / June / 13d, 1500);
+  opph.kode_endring_linje = "ENDR";
+  opph.kode_status_linje = "OPPH";
+  opph.dato_status_fom = 2025y / June / 12d;
+  for (auto& xml : {new_sak_xml(),
+                    to_xml(make_oppdrag("ENDR", {ny(2, 1, 2025y / June / 9d,
+                                                    2025y / June / 13d,
+                                                    1500)})),
+                    to_xml(make_oppdrag("ENDR", {opph}))})
+    REQUIRE(os.on_record(xml, wednesday()).what == response::kind::answer);
+  return os;
+}
+
+} // namespace
+
+TEST_SUITE("os_gateway/state_json") {
+
+TEST_CASE("the ledger reads back as written") {
+  auto os = busy_responder();
+  auto ledger = os.sim().ledger();
+  REQUIRE(ledger.at(base_key{"DP", sak_id}).size() == 2);
+  auto json = ledger_to_json(ledger);
+  INFO(json);
+  auto parsed = parse_ledger(json);
+  REQUIRE(parsed);
+  CHECK(*parsed == ledger);
+  INFO("a stopped line names its opphør date, an open one null");
+  CHECK(json.find("\"opphorFom\":\"2025-06-09\"") != std::string::npos);
+  CHECK(json.find("\"opphorFom\":null") == std::string::npos);
+  CHECK(json.find("\"fagsystemId\":\"DPSAK0001\"") != std::string::npos);
+}
+
+TEST_CASE("an empty ledger is an empty array") {
+  CHECK(ledger_to_json({}) == "[]");
+  auto parsed = parse_ledger("[]");
+  REQUIRE(parsed);
+  CHECK(parsed->empty());
+}
+
+TEST_CASE("a broken ledger names the field") {
+  auto parsed = parse_ledger(
+    R"([{"kodeFagomraade":"DP","fagsystemId":"S","linjer":[{"delytelseId":)"
+    R"("x","klassekode":"K","fom":"2025-06-02","tom":"2025-06-31",)"
+    R"("sats":1,"typeSats":"DAG","opphorFom":null}]}])");
+  REQUIRE_FALSE(parsed);
+  CHECK(error_message(parsed.error()).find("[0].linjer[0].tom")
+        != std::string::npos);
+}
+
+TEST_CASE("the saved state reads back whole") {
+  auto os = busy_responder();
+  auto state = os.state();
+  REQUIRE(state.answered.size() == 3);
+  auto json = to_json(state);
+  auto parsed = parse_responder_state(json);
+  REQUIRE(parsed);
+  CHECK(*parsed == state);
+  SUBCASE("a responder on the read state answers on identically") {
+    auto restored = responder{simulator_profile{}, *parsed};
+    CHECK(restored.state() == state);
+    auto next = to_xml(make_oppdrag(
+      "ENDR", {ny(3, 1, 2025y / June / 16d, 2025y / June / 20d, 10)}));
+    auto a = os.on_record(next, wednesday());
+    auto b = restored.on_record(next, wednesday());
+    CHECK(a.kvittering == b.kvittering);
+  }
+}
+
+TEST_CASE("a state of another version is refused") {
+  auto json = to_json(busy_responder().state());
+  auto at = json.find("\"version\":1");
+  REQUIRE(at != std::string::npos);
+  json.replace(at, 11, "\"version\":2");
+  auto parsed = parse_responder_state(json);
+  REQUIRE_FALSE(parsed);
+  CHECK(error_message(parsed.error()).find("version") != std::string::npos);
+  CHECK_FALSE(parse_responder_state("{}"));
+  CHECK_FALSE(parse_responder_state("not json"));
+}
+
+}
