@@ -126,9 +126,9 @@ utsjekk_config::utsjekk_config() {
     .add(max_retries, "max-retries",
          "retries of OS 12 and transport failures before FEILET 500 "
          "(default 5)")
-    .add(resend_only_when_open, "resend-only-when-open",
-         "resend overdue oppdrag only while OS is open, 06-21 on working "
-         "days (default true; false for tests)")
+    .add(resend_outside_opening_hours, "resend-outside-opening-hours",
+         "also resend overdue oppdrag while OS is closed (a flag for "
+         "tests; by default only 06-21 on working days)")
     .add(max_restarts, "max-restarts",
          "restarts of a crashed transaction before FEILET 500 (default 3)")
     .add(max_in_flight, "max-in-flight",
@@ -246,7 +246,7 @@ caf::expected<service_config> utsjekk_config::make_service_config() const {
   result.oppdrag.kvittering_timeout
     = duration_cast<milliseconds>(kvittering_timeout);
   result.oppdrag.max_retries = static_cast<uint32_t>(max_retries);
-  result.oppdrag.respect_opening_hours = resend_only_when_open;
+  result.oppdrag.respect_opening_hours = !resend_outside_opening_hours;
   result.oppdrag.now = oslo_now;
   result.max_restarts = static_cast<uint32_t>(max_restarts);
   result.max_in_flight = max_in_flight;

@@ -189,7 +189,7 @@ public:
   size_t max_retries = defaults::max_retries;
   size_t max_restarts = defaults::max_restarts;
   size_t max_in_flight = defaults::max_in_flight;
-  bool resend_only_when_open = true;
+  bool resend_outside_opening_hours = false;
   os::profile_options os_profile;
   std::string os_transport_name{to_string(os_transport::simulator)};
   std::string kvittering_group{defaults::kvittering_group};

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# The crash suite on a real Apache Kafka broker: generated input over all six
+# fagsystemer (new saker, changes, opphør, redeliveries, invalid messages) is
+# replayed sak by sak through utsjekk and utsjekk-os on the Kafka transport
+# while utsjekk is stopped at random moments and restarted, and utsjekk-os is
+# killed twice. Afterwards every key has a terminal status, status order
+# holds, no two terminal statuses of a key differ, no delytelseId was sent in
+# two different oppdrag (utsjekk-harness check), and what OS pays equals
+# what the last message of each sak asked for (utsjekk-ledger-check).
+#
+# usage: crash.sh BUILD_DIR KILL|TERM [MESSAGES] [SAKER] [STOPS]
+set -euo pipefail
+build=$(cd "$1" && pwd)
+signal=$2
+messages=${3:-3000}
+saker=${4:-500}
+stops=${5:-10}
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+export UTSJEKK_KAFKA_STATE="$work/broker.state"
+utsjekk_pid=
+os_pid=
+replay_pid=
+cleanup() {
+  for p in $replay_pid $utsjekk_pid $os_pid; do
+    kill -KILL "$p" 2>/dev/null || true
+  done
+  "$here/broker" stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+bootstrap=$("$here/broker" start | sed -n 's/^bootstrap=//p')
+[ -n "$bootstrap" ] || { echo "the broker did not start" >&2; exit 1; }
+export KAFKA_BROKERS=$bootstrap
+echo "crash suite ($signal): $messages messages, $saker saker, $stops stops"
+
+"$build/harness/utsjekk-harness" generate --messages "$messages" \
+  --saker "$saker" --seed $$ --prefix "c$$" >"$work/input.jsonl"
+
+# Waits until FILE has a line starting with PREFIX=, at most 60 s.
+wait_line() {
+  local file=$1 prefix=$2 pid=$3 deadline=$((SECONDS + 60))
+  until grep -q "^$prefix=" "$file" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+      echo "no $prefix= line from pid $pid" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
+start_os() {
+  UTSJEKK_OS_STATE_DIR="$work/os" UTSJEKK_OS_PORT=${os_port:-0} \
+    "$build/os_gateway/utsjekk-os" >"$work/os.out" 2>>"$work/os.log" &
+  os_pid=$!
+  wait_line "$work/os.out" ledger "$os_pid"
+  ledger_url=$(sed -n 's/^ledger=//p' "$work/os.out")
+  os_port=${ledger_url##*:}
+  os_port=${os_port%%/*}
+}
+
+start_utsjekk() {
+  : >"$work/utsjekk.out"
+  UTSJEKK_OS_TRANSPORT=kafka UTSJEKK_ADMIN_PORT=0 "$build/utsjekk" \
+    --utsjekk.kvittering-timeout=5s --utsjekk.resend-outside-opening-hours \
+    >"$work/utsjekk.out" 2>>"$work/utsjekk.log" &
+  utsjekk_pid=$!
+  wait_line "$work/utsjekk.out" bootstrap "$utsjekk_pid"
+}
+
+start_os
+start_utsjekk
+"$build/harness/utsjekk-replay" --bootstrap "$bootstrap" \
+  --input "$work/input.jsonl" --timeout 900 >"$work/replay.out" 2>&1 &
+replay_pid=$!
+
+# Stop utsjekk at random moments while the replay runs; kill utsjekk-os
+# twice on the way.
+for i in $(seq 1 "$stops"); do
+  sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.1f", 1 + r % 40 / 10 }')"
+  kill -0 "$replay_pid" 2>/dev/null || break
+  kill -"$signal" "$utsjekk_pid"
+  wait "$utsjekk_pid" || true
+  if [ $((i % 5)) -eq 3 ]; then
+    kill -KILL "$os_pid"
+    wait "$os_pid" || true
+    start_os
+  fi
+  start_utsjekk
+done
+stopped=$i
+
+status=0
+wait "$replay_pid" || status=$?
+replay_pid=
+tail -1 "$work/replay.out"
+if [ "$status" -ne 0 ]; then
+  echo "the replay did not finish:" >&2
+  tail -5 "$work/replay.out" >&2
+  exit 1
+fi
+
+# The invariants, from the topics.
+"$build/harness/utsjekk-harness" check --bootstrap "$bootstrap" \
+  --input "$work/input.jsonl" | tail -5
+# What OS pays against what the last message of each sak asked for.
+python3 - "$work/input.jsonl" >"$work/expect.jsonl" <<'PY'
+import json, sys
+seen = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    seen.setdefault(r["key"], "FEILET" if r["kind"] == "invalid" else "OK")
+for key, status in seen.items():
+    print(json.dumps({"key": key, "status": status}))
+PY
+curl -sf "$ledger_url" >"$work/ledger.json" ||
+  python3 -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())" \
+    "$ledger_url" >"$work/ledger.json"
+"$build/os_gateway/utsjekk-ledger-check" --input "$work/input.jsonl" \
+  --expect "$work/expect.jsonl" --ledger "$work/ledger.json"
+echo "crash suite ($signal) held over $stopped stops of utsjekk"
