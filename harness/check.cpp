@@ -1,5 +1,6 @@
 #include "harness/check.hpp"
 
+#include "harness/invariants.hpp"
 #include "kafka/read_to_end.hpp"
 #include "messages/error.hpp"
 #include "messages/oppdrag_xml.hpp"
@@ -44,17 +45,6 @@ read_keys(const std::string& path) {
     ++x.records;
   }
   return result;
-}
-
-int rank(status_kind k) {
-  switch (k) {
-    case status_kind::mottatt:
-      return 0;
-    case status_kind::hos_oppdrag:
-      return 1;
-    default:
-      return 2;
-  }
 }
 
 } // namespace
@@ -119,16 +109,8 @@ caf::expected<check_report> check_run(const check_options& opts) {
     }
     auto& list = i->second;
     // I7: never backwards; after a terminal status only terminal ones.
-    auto last = -1;
-    for (auto& s : list) {
-      auto r = rank(s.status);
-      if (r < last) {
-        fail("status " + std::string{to_string(s.status)} + " after "
-             + (last == 2 ? "a terminal status" : "a later status"));
-        break;
-      }
-      last = r;
-    }
+    if (auto broken = status_order_violation(list))
+      fail(*broken);
     // I6: every terminal status of a key says the same.
     const status_reply* first = nullptr;
     for (auto& s : list) {

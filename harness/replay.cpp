@@ -1,5 +1,6 @@
 #include "harness/replay.hpp"
 
+#include "harness/invariants.hpp"
 #include "kafka/kafka.hpp"
 #include "messages/decode.hpp"
 #include "messages/error.hpp"
@@ -246,34 +247,6 @@ void check(const boost::json::object& want, const std::string& key,
   }
 }
 
-/// I7: per key MOTTATT → HOS_OPPDRAG → OK|FEILET, never backwards; a
-/// terminal status may repeat (a redelivery), a new transaction may follow.
-void check_order(const std::string& key, const replay_outcome& got,
-                 std::vector<std::string>& failures) {
-  auto rank = [](status_kind k) {
-    switch (k) {
-      case status_kind::mottatt:
-        return 0;
-      case status_kind::hos_oppdrag:
-        return 1;
-      default:
-        return 2;
-    }
-  };
-  auto last = -1;
-  for (auto& s : got.statuses) {
-    auto r = rank(s.status);
-    if (last == 2 && r == 2)
-      continue;
-    if (r < last && last != 2) {
-      failures.push_back(key + ": status order broken at "
-                         + std::string{to_string(s.status)});
-      return;
-    }
-    last = r;
-  }
-}
-
 } // namespace
 
 caf::expected<replay_report> replay(const replay_options& opts,
@@ -460,7 +433,8 @@ caf::expected<replay_report> replay(const replay_options& opts,
   }
   (*consumer)->stop();
   for (auto& [key, outcome] : report.outcomes)
-    check_order(key, outcome, report.failures);
+    if (auto broken = status_order_violation(outcome.statuses))
+      report.failures.push_back(key + ": " + *broken);
   for (auto& want : expected) {
     auto key = string_at(want, "key");
     auto i = report.outcomes.find(key);
