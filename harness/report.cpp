@@ -600,6 +600,11 @@ std::string plot(std::string_view id, std::string_view title,
   }
   // The legend, top right; a note when there is nothing to draw.
   auto lx = margin_left + inner_width - 130;
+  if (!lines.empty())
+    out += "<rect class=\"legend-box\" x=\"" + coord(lx - 6) + "\" y=\""
+           + coord(margin_top - 2) + "\" width=\"130\" height=\""
+           + coord(static_cast<double>(lines.size()) * 16 + 4)
+           + "\" fill=\"white\" fill-opacity=\"0.8\"/>\n";
   for (size_t i = 0; i < lines.size(); ++i) {
     auto ly = margin_top + 8 + static_cast<double>(i) * 16;
     out += "<rect x=\"" + coord(lx) + "\" y=\"" + coord(ly - 8)
