@@ -21,6 +21,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <csignal>
@@ -436,7 +437,8 @@ parse_bench_args(const std::vector<std::string>& args) {
     if (err)
       return err;
   }
-  if (c.saker == 0)
+  // Saker not given: one per five messages.
+  if (std::find(args.begin(), args.end(), "--saker") == args.end())
     c.saker = std::max<uint64_t>(1, c.messages / 5);
   return result;
 }
