@@ -319,7 +319,7 @@ struct sampler_state {
         << "s sent " << p.produced << "/" << p.total << " finished "
         << p.finished << " rate " << rate << "/s lag "
         << (p.produced - p.finished) << " eta ";
-    if (rate > 0)
+    if (rate >= 0.5)
       out << static_cast<double>(p.total - p.finished) / rate << "s";
     else
       out << "?";
