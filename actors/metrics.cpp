@@ -141,6 +141,10 @@ std::string render_prometheus(const metrics_snapshot& x) {
          "Oppdrag handed to the transport to OS, resends included.");
   sample(out, "utsjekk_oppdrag_sent_total", {},
          static_cast<double>(x.oppdrag_sent));
+  family(out, "utsjekk_partition_pauses_total", "counter",
+         "Times a reader paused its partition for backpressure.");
+  sample(out, "utsjekk_partition_pauses_total", {},
+         static_cast<double>(x.partition_pauses));
   family(out, "utsjekk_kvitteringer_total", "counter",
          "Kvitteringer received, by alvorlighetsgrad.");
   for (auto grade : grade_names) {
@@ -263,6 +267,10 @@ void metrics::oppdrag_sent() {
   ++sent_;
 }
 
+void metrics::partition_paused() {
+  ++pauses_;
+}
+
 void metrics::kvittering(std::string_view alvorlighetsgrad) {
   ++grades_[grade_index(alvorlighetsgrad)];
 }
@@ -327,6 +335,7 @@ metrics_snapshot metrics::snapshot(
   for (size_t i = 0; i < x.statuses.size(); ++i)
     x.statuses[i] = statuses_[i];
   x.oppdrag_sent = sent_;
+  x.partition_pauses = pauses_;
   for (size_t i = 0; i < grade_names.size(); ++i)
     x.kvitteringer[std::string{grade_names[i]}] = grades_[i];
   for (size_t i = 0; i < x.retries.size(); ++i)

@@ -74,6 +74,8 @@ struct metrics_snapshot {
   uint64_t wait_count = 0;
   /// Assigned partitions with their lag.
   std::vector<partition_metrics> partitions;
+  /// Times a reader paused its partition (backpressure).
+  uint64_t partition_pauses = 0;
   /// Oppdrag sent and waiting for their kvittering.
   uint64_t unanswered = 0;
   /// Age of the oldest of them in seconds; 0 when none waits.
@@ -109,6 +111,9 @@ public:
 
   /// An oppdrag reached the transport.
   void oppdrag_sent();
+
+  /// A reader paused its partition: too many unfinished records.
+  void partition_paused();
 
   /// A kvittering with `alvorlighetsgrad` arrived.
   void kvittering(std::string_view alvorlighetsgrad);
@@ -153,6 +158,7 @@ private:
   static constexpr size_t n_fs = 6;
   std::array<std::atomic<uint64_t>, 4> statuses_{};
   std::atomic<uint64_t> sent_{0};
+  std::atomic<uint64_t> pauses_{0};
   std::array<std::atomic<uint64_t>, 5> grades_{};
   std::array<std::atomic<uint64_t>, 4> retries_{};
   std::array<std::atomic<uint64_t>, n_fs> in_flight_{};

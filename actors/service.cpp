@@ -257,8 +257,10 @@ service::start(caf::actor_system& sys, service_config cfg) {
           << "consumer could not store offset tp=" << kafka::to_string(tp)
           << " error=" << render(err);
     };
-    result.set_paused = [raw, tp](bool paused) {
+    result.set_paused = [raw, tp, stats](bool paused) {
       auto err = paused ? raw->pause(tp) : raw->resume(tp);
+      if (paused && !err)
+        stats->partition_paused();
       if (err)
         UTSJEKK_LOG(warning, "consumer")
           << "consumer could not pause or resume tp="

@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -55,8 +56,10 @@ caf::expected<check_report> check_run(const check_options& opts) {
     return keys.error();
   kafka::client_config cfg{opts.bootstrap, {}};
   check_report report;
+  run_records run;
+  for (auto& [key, want] : *keys)
+    run.kinds[key] = want.kind;
   // Statuses per key, in partition order (one key, one partition).
-  std::map<std::string, std::vector<status_reply>> statuses;
   auto err = kafka::read_to_end(
     cfg, opts.status_topic, [&](kafka::record&& rec) {
       if (!rec.key)
@@ -66,13 +69,11 @@ caf::expected<check_report> check_run(const check_options& opts) {
         report.failures.push_back(*rec.key + ": unreadable status");
         return;
       }
-      statuses[*rec.key].push_back(std::move(*s));
+      run.statuses[*rec.key].push_back(std::move(*s));
     });
   if (err)
     return err;
-  // Oppdrag per key, and every XML each NY delytelseId was sent in.
-  std::map<std::string, std::set<std::string>> oppdrag_by_key;
-  std::map<std::string, std::set<std::string>> xml_by_delytelse;
+  // Oppdrag per key; kvitteringer only counted.
   err = kafka::read_to_end(
     cfg, opts.oppdrag_topic, [&](kafka::record&& rec) {
       if (!rec.key)
@@ -82,28 +83,41 @@ caf::expected<check_report> check_run(const check_options& opts) {
         return;
       }
       ++report.oppdrag;
-      oppdrag_by_key[*rec.key].insert(rec.value);
-      auto parsed = parse_oppdrag(rec.value);
-      if (!parsed) {
-        report.failures.push_back(*rec.key + ": unreadable oppdrag");
-        return;
-      }
-      for (auto& line : parsed->linjer)
-        if (line.kode_endring_linje == "NY")
-          xml_by_delytelse[line.delytelse_id].insert(rec.value);
+      run.oppdrag[*rec.key].push_back(std::move(rec.value));
     });
   if (err)
     return err;
-  for (auto& [key, want] : *keys) {
+  check_records(run, opts.expect_all_ok, report);
+  return report;
+}
+
+void check_records(const run_records& run, bool expect_all_ok,
+                   check_report& report) {
+  // Every XML each NY delytelseId was sent in, over all keys.
+  std::map<std::string, std::set<std::string>> xml_by_delytelse;
+  for (auto& [key, xmls] : run.oppdrag) {
+    for (auto& xml : xmls) {
+      auto parsed = parse_oppdrag(xml);
+      if (!parsed) {
+        report.failures.push_back(key + ": unreadable oppdrag");
+        continue;
+      }
+      for (auto& line : parsed->linjer)
+        if (line.kode_endring_linje == "NY")
+          xml_by_delytelse[line.delytelse_id].insert(xml);
+    }
+  }
+  for (auto& [key, kind] : run.kinds) {
     ++report.keys;
     auto fail = [&, k = key](std::string what) {
       report.failures.push_back(k + ": " + std::move(what));
     };
-    auto i = statuses.find(key);
+    auto i = run.statuses.find(key);
     // I1: a terminal status for every key.
-    if (i == statuses.end()
+    if (i == run.statuses.end()
         || std::none_of(i->second.begin(), i->second.end(),
                         [](auto& s) { return is_terminal(s.status); })) {
+      ++report.lost;
       fail("no terminal status");
       continue;
     }
@@ -113,6 +127,7 @@ caf::expected<check_report> check_run(const check_options& opts) {
       fail(*broken);
     // I6: every terminal status of a key says the same.
     const status_reply* first = nullptr;
+    auto differ = false;
     for (auto& s : list) {
       if (!is_terminal(s.status))
         continue;
@@ -123,15 +138,19 @@ caf::expected<check_report> check_run(const check_options& opts) {
       if (s.status != first->status
           || (s.error ? s.error->status_code : 0)
                != (first->error ? first->error->status_code : 0))
-        fail("two terminal statuses differ");
+        differ = true;
+    }
+    if (differ) {
+      ++report.duplicated;
+      fail("two terminal statuses differ");
     }
     first->status == status_kind::ok ? ++report.ok : ++report.feilet;
     // I8: invalid input FEILET 400, valid input OK.
-    if (want.kind == "invalid") {
+    if (kind == "invalid") {
       if (first->status != status_kind::feilet || !first->error
           || first->error->status_code != 400)
         fail("invalid input did not end FEILET 400");
-    } else if (!want.kind.empty() && opts.expect_all_ok
+    } else if (!kind.empty() && expect_all_ok
                && first->status != status_kind::ok) {
       fail("valid input ended " + std::string{to_string(first->status)}
            + (first->error ? " " + std::to_string(first->error->status_code)
@@ -139,26 +158,33 @@ caf::expected<check_report> check_run(const check_options& opts) {
                            : std::string{}));
     }
     // I2: resends of a key are the identical oppdrag.
-    if (auto o = oppdrag_by_key.find(key);
-        o != oppdrag_by_key.end() && o->second.size() > 1) {
-      // Several fagområder (TS) send several oppdrag; each delytelseId
-      // must still be in one XML only, checked below.
-      std::set<std::string> fagomrader;
-      for (auto& xml : o->second)
-        if (auto parsed = parse_oppdrag(xml))
-          fagomrader.insert(parsed->kode_fagomraade);
-      if (fagomrader.size() < o->second.size())
-        fail(std::to_string(o->second.size())
-             + " different oppdrag sent under one key");
+    auto o = run.oppdrag.find(key);
+    if (o == run.oppdrag.end())
+      continue;
+    std::set<std::string> distinct{o->second.begin(), o->second.end()};
+    if (distinct.size() < 2)
+      continue;
+    // Several fagområder (TS) send several oppdrag; each delytelseId
+    // must still be in one XML only, checked below.
+    std::set<std::string> fagomrader;
+    for (auto& xml : distinct)
+      if (auto parsed = parse_oppdrag(xml))
+        fagomrader.insert(parsed->kode_fagomraade);
+    if (fagomrader.size() < distinct.size()) {
+      ++report.duplicated;
+      fail(std::to_string(distinct.size())
+           + " different oppdrag sent under one key");
     }
   }
   // I2: a NY line's delytelseId in two different oppdrag could pay twice.
-  for (auto& [id, xmls] : xml_by_delytelse)
-    if (xmls.size() > 1)
-      report.failures.push_back("delytelseId " + id + " sent in "
-                                + std::to_string(xmls.size())
-                                + " different oppdrag");
-  return report;
+  for (auto& [id, xmls] : xml_by_delytelse) {
+    if (xmls.size() < 2)
+      continue;
+    ++report.duplicated;
+    report.failures.push_back("delytelseId " + id + " sent in "
+                              + std::to_string(xmls.size())
+                              + " different oppdrag");
+  }
 }
 
 } // namespace utsjekk

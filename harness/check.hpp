@@ -1,5 +1,7 @@
 #pragma once
 
+#include "messages/types.hpp"
+
 #include <caf/expected.hpp>
 
 #include <map>
@@ -30,10 +32,31 @@ struct check_report {
   size_t feilet = 0;
   size_t oppdrag = 0;
   size_t kvitteringer = 0;
+  /// Keys without a terminal status (I1).
+  size_t lost = 0;
+  /// Keys whose terminal statuses differ or that sent different oppdrag,
+  /// and delytelseIds sent in two different oppdrag (I2, I6).
+  size_t duplicated = 0;
   /// One line per broken invariant, naming the key.
   std::vector<std::string> failures;
 };
 
 caf::expected<check_report> check_run(const check_options& opts);
+
+/// What a run left on the topics for its keys.
+struct run_records {
+  /// Every input key with the generator's kind of its first record ("" when
+  /// unknown).
+  std::map<std::string, std::string> kinds;
+  /// Statuses per key, in partition order.
+  std::map<std::string, std::vector<status_reply>> statuses;
+  /// Oppdrag XML sent to OS per key (kvitteringer left out).
+  std::map<std::string, std::vector<std::string>> oppdrag;
+};
+
+/// The checks of check_run() on records already read; adds to `report`
+/// (keys, ok, feilet, lost, duplicated, failures). Pure.
+void check_records(const run_records& run, bool expect_all_ok,
+                   check_report& report);
 
 } // namespace utsjekk

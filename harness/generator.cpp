@@ -333,8 +333,19 @@ std::vector<generated_record> generate(const generator_options& opts) {
     sak.personident = std::to_string(10000000000ull + rng() % 89999999999ull);
     sak.remaining = 1;
   }
-  for (size_t n = saker.size(); n < opts.messages; ++n)
-    ++saker[rng() % saker.size()].remaining;
+  // The rest spread over the saker; with skew, the hottest tenth (the
+  // first saker) takes that share of them.
+  auto hot = std::max<size_t>(1, saker.size() / 10);
+  auto uniform = opts.skew == 0.1 || hot == saker.size();
+  std::uniform_real_distribution<double> unit{0.0, 1.0};
+  for (size_t n = saker.size(); n < opts.messages; ++n) {
+    if (uniform)
+      ++saker[rng() % saker.size()].remaining;
+    else if (unit(rng) < opts.skew)
+      ++saker[rng() % hot].remaining;
+    else
+      ++saker[hot + rng() % (saker.size() - hot)].remaining;
+  }
   // Interleave the saker, keeping each sak's order.
   std::vector<generated_record> result;
   result.reserve(opts.messages);

@@ -37,6 +37,9 @@ struct generator_options {
   double opphor_share = 0.1;
   double redelivery_share = 0.05;
   double invalid_share = 0.05;
+  /// Share of the records beyond each sak's first that go to the hottest
+  /// 10 % of saker; 0.1 spreads them uniformly (the default).
+  double skew = 0.1;
   /// The fagsystemer to use, round robin over saker.
   std::vector<fagsystem> fagsystemer{all_fagsystemer.begin(),
                                      all_fagsystemer.end()};

@@ -1,8 +1,10 @@
+#include "harness/bench.hpp"
 #include "harness/check.hpp"
 #include "harness/generator.hpp"
 #include "messages/error.hpp"
 
 #include <iostream>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -16,6 +18,7 @@ constexpr const char* usage
     "                                [--redelivery SHARE] [--opphor SHARE]\n"
     "       utsjekk-harness check --bootstrap HOST:PORT --input FILE\n"
     "                             [--os-faults]\n"
+    "       utsjekk-harness bench [OPTION VALUE]... (bench --help)\n"
     "generate writes realistic records over all six fagsystemer as JSON\n"
     "lines to stdout, for utsjekk-replay --input. check reads the status\n"
     "and oppdrag topics of a finished run and checks I1, I2, I6, I7 and\n"
@@ -65,11 +68,51 @@ int check_command(int argc, char** argv) {
   return report->failures.empty() ? 0 : 1;
 }
 
+/// `bench`: a load run against a utsjekk it starts; exit 0 when passed.
+int bench_command(int argc, char** argv) {
+  std::vector<std::string> args{argv + 2, argv + argc};
+  auto parsed = bench::parse_bench_args(args);
+  if (!parsed) {
+    std::cerr << "utsjekk-harness bench: " << error_message(parsed.error())
+              << "\n(utsjekk-harness bench --help lists the options)\n";
+    return 2;
+  }
+  if (parsed->help) {
+    std::cout << bench::bench_usage;
+    return 0;
+  }
+  auto& cfg = parsed->config;
+  if (auto err = bench::validate(cfg)) {
+    std::cerr << "utsjekk-harness bench: " << error_message(err) << '\n';
+    return 2;
+  }
+  // The command line, for the report.
+  cfg.command = "utsjekk-harness";
+  for (int i = 1; i < argc; ++i)
+    cfg.command += std::string{" "} + argv[i];
+  auto result = bench::run_bench(cfg, std::cerr);
+  if (!result) {
+    std::cerr << "utsjekk-harness bench: the run could not take place: "
+              << render(result.error()) << '\n';
+    return 1;
+  }
+  std::cout << bench::verdict(*result);
+  if (!cfg.report.empty()) {
+    if (auto err = bench::write_reports(*result, cfg.report)) {
+      std::cerr << "utsjekk-harness bench: " << render(err) << '\n';
+      return 1;
+    }
+  }
+  return result->passed ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string_view{argv[1]} == "check")
     return check_command(argc, argv);
+  if (argc >= 2 && std::string_view{argv[1]} == "bench")
+    return bench_command(argc, argv);
   if (argc < 2 || std::string_view{argv[1]} != "generate") {
     std::cerr << usage;
     return argc < 2 ? 2 : (std::string_view{argv[1]} == "--help" ? 0 : 2);
