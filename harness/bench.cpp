@@ -59,7 +59,7 @@ const char* const bench_usage =
     "  --max-in-flight N   utsjekk's unfinished records per partition\n"
     "                      before it pauses the partition (2000)\n"
     "  --seed N            seed of the generator and OS (1)\n"
-    "  --report FILE.json  the JSON report; FILE.html goes beside it\n"
+    "  --report FILE.json  the JSON report; FILE.html and FILE.md go beside\n"
     "  --no-baseline       skip the bare-librdkafka baseline\n"
     "  --timeout SECONDS   the run's deadline (600)\n"
     "  --utsjekk PATH      the utsjekk program (<build>/utsjekk)\n"
@@ -732,14 +732,14 @@ caf::expected<result> run_bench(const bench_config& cfg,
 }
 
 caf::error write_reports(const result& x, const std::string& path) {
-  auto html = path;
+  auto stem = path;
   constexpr std::string_view ext = ".json";
-  if (html.size() > ext.size() &&
-      html.compare(html.size() - ext.size(), ext.size(), ext) == 0)
-    html.resize(html.size() - ext.size());
-  html += ".html";
+  if (stem.size() > ext.size() &&
+      stem.compare(stem.size() - ext.size(), ext.size(), ext) == 0)
+    stem.resize(stem.size() - ext.size());
   for (auto& [file, text] :
-       {std::pair{path, to_json(x)}, std::pair{html, to_html(x)}}) {
+       {std::pair{path, to_json(x)}, std::pair{stem + ".html", to_html(x)},
+        std::pair{stem + ".md", to_markdown(x)}}) {
     std::ofstream out{file, std::ios::trunc};
     out << text;
     if (!out)

@@ -52,6 +52,7 @@ echo "2. a burst of $messages messages"
   >"$work/small.out" || { cat "$work/small.out"; fail "the burst failed"; }
 cat "$work/small.out"
 [ -s "$work/small.html" ] || fail "no HTML report beside the JSON"
+[ -s "$work/small.md" ] || fail "no Markdown report beside the JSON"
 check_report "$work/small.json" '
   r["passed"] and r["throughput"] > 0 and r["elapsed_s"] > 0
   and r["latency"]["count"] >= r["outcome"]["keys"]
