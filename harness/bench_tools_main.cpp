@@ -1,4 +1,5 @@
 #include "harness/baseline.hpp"
+#include "harness/decode_bench.hpp"
 #include "harness/fill_state.hpp"
 #include "messages/error.hpp"
 
@@ -21,10 +22,14 @@ constexpr const char* usage
     "       utsjekk-bench-tools baseline --bootstrap HOST:PORT\n"
     "           --input TOPIC[,TOPIC...] --messages N --output TOPIC\n"
     "           --records-per-message X --bytes-per-record N\n"
+    "       utsjekk-bench-tools decode [--records N] [--repeat N] [--seed N]\n"
     "fill-state writes N accepted utbetalinger (default 1000000) and the\n"
     "saker listing them to utsjekk's state topics, then prints a figures\n"
     "line. baseline pipes N input records to the output topic with bare\n"
-    "librdkafka, as utsjekk-harness bench does, and prints its figures.\n";
+    "librdkafka, as utsjekk-harness bench does, and prints its figures.\n"
+    "decode parses N generated records (default 20000) of the state format\n"
+    "and of each fagsystem with boost::json::parse, with utsjekk's strict\n"
+    "parser, and parses and decodes them; it prints records/s side by side.\n";
 
 /// Parses a whole decimal number.
 std::optional<uint64_t> to_count(std::string_view text) {
@@ -141,6 +146,35 @@ int baseline_command(int argc, char** argv) {
   return 0;
 }
 
+/// `decode`.
+int decode_command(int argc, char** argv) {
+  bench::decode_options opts;
+  for (int i = 2; i < argc; ++i) {
+    std::string_view arg{argv[i]};
+    if (i + 1 >= argc)
+      return bad_argument("missing the value of", arg);
+    std::string value = argv[++i];
+    auto count = to_count(value);
+    if (!count)
+      return bad_argument("not a whole number:", value);
+    if (arg == "--records")
+      opts.records = *count;
+    else if (arg == "--repeat")
+      opts.repeat = *count;
+    else if (arg == "--seed")
+      opts.seed = *count;
+    else
+      return bad_argument("unknown argument", arg);
+  }
+  auto rows = bench::run_decode(opts);
+  if (!rows) {
+    std::cerr << "utsjekk-bench-tools: " << render(rows.error()) << '\n';
+    return 1;
+  }
+  std::cout << bench::render_table(*rows, opts) << std::flush;
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -149,6 +183,8 @@ int main(int argc, char** argv) {
     return fill_state_command(argc, argv);
   if (command == "baseline")
     return baseline_command(argc, argv);
+  if (command == "decode")
+    return decode_command(argc, argv);
   std::cerr << usage;
   return 2;
 }

@@ -6,7 +6,10 @@
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/value_stack.hpp>
 
+#include <cstring>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <unordered_set>
 #include <utility>
 
@@ -22,8 +25,18 @@ caf::error malformed(std::string msg) {
 /// UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
 /// U+10FFFF), or npos.
 size_t first_invalid_utf8(std::string_view s) {
+  static constexpr uint64_t high_bits = 0x8080808080808080ull;
   size_t i = 0;
   while (i < s.size()) {
+    // Skip plain ASCII eight bytes at a time; most payloads are mostly it.
+    uint64_t word = 0;
+    if (s.size() - i >= sizeof word) {
+      std::memcpy(&word, s.data() + i, sizeof word);
+      if ((word & high_bits) == 0) {
+        i += sizeof word;
+        continue;
+      }
+    }
     auto c = static_cast<unsigned char>(s[i]);
     // ASCII stands alone.
     if (c < 0x80) {
@@ -62,13 +75,97 @@ size_t first_invalid_utf8(std::string_view s) {
   return std::string_view::npos;
 }
 
+/// The keys of every open object, in one buffer: an object's keys follow
+/// the key it sits under in its parent, so closing an object drops exactly
+/// the keys at the end. Keys are named by their position in `spans`.
+class key_store {
+public:
+  /// Key `i`.
+  std::string_view get(size_t i) const noexcept {
+    auto [at, size] = spans_[i];
+    return {chars_.data() + at, size};
+  }
+
+  /// Keys stored.
+  size_t size() const noexcept {
+    return spans_.size();
+  }
+
+  /// Appends part of the key being read.
+  void append(std::string_view part) {
+    chars_.append(part.data(), part.size());
+  }
+
+  /// Makes the key being read key number size().
+  void commit() {
+    auto at = open_end();
+    spans_.emplace_back(at, chars_.size() - at);
+  }
+
+  /// Drops key `n` and every key after it, and any key being read.
+  void truncate(size_t n) {
+    spans_.resize(n);
+    chars_.resize(open_end());
+  }
+
+  /// Forgets everything.
+  void clear() noexcept {
+    spans_.clear();
+    chars_.clear();
+  }
+
+private:
+  /// Where the next key starts: after the last committed one.
+  size_t open_end() const noexcept {
+    return spans_.empty() ? 0 : spans_.back().first + spans_.back().second;
+  }
+
+  std::string chars_;
+  std::vector<std::pair<size_t, size_t>> spans_;
+};
+
+/// Hashes key numbers by their text, for objects with many keys.
+struct key_hash {
+  const key_store* keys;
+  size_t operator()(size_t i) const noexcept {
+    return std::hash<std::string_view>{}(keys->get(i));
+  }
+};
+
+/// Compares key numbers by their text.
+struct key_equal {
+  const key_store* keys;
+  bool operator()(size_t a, size_t b) const noexcept {
+    return keys->get(a) == keys->get(b);
+  }
+};
+
+using key_index = std::unordered_set<size_t, key_hash, key_equal>;
+
+/// Objects with more keys than this get a hash index for the duplicate
+/// check; smaller ones compare the new key with each earlier one, which
+/// costs less than hashing for the few keys the wire formats have.
+constexpr size_t scan_limit = 16;
+
 /// One open array or object while parsing: where the parser is inside it,
 /// and for objects the keys seen so far.
 struct frame {
   bool is_object = false;
+  /// Arrays: the element being read.
   size_t index = 0;
-  std::string key;
-  std::unordered_set<std::string> keys;
+  /// Objects: the number of their first key in the key store, and of the
+  /// key whose value is being read.
+  size_t first_key = 0;
+  size_t key = 0;
+  /// Objects past `scan_limit` keys: every key of the object.
+  std::unique_ptr<key_index> index_set;
+};
+
+/// What a parse needs besides the values: kept per thread between parses,
+/// so that a parse of a small document allocates nothing for it.
+struct scratch {
+  std::vector<frame> frames;
+  key_store keys;
 };
 
 /// A basic_parser handler that builds a boost::json::value like
@@ -80,6 +177,13 @@ public:
   static constexpr size_t max_string_size = static_cast<size_t>(-1);
   static constexpr size_t max_key_size = static_cast<size_t>(-1);
 
+  /// Builds values with the default resource; `temp` is scratch space for
+  /// the value stack, as boost::json::parse uses, to spare an allocation.
+  strict_handler(scratch& work, unsigned char* temp, size_t size)
+    : stack({}, temp, size), frames_(work.frames), keys_(work.keys) {
+    // nop
+  }
+
   /// The values built so far.
   boost::json::value_stack stack;
 
@@ -88,6 +192,8 @@ public:
 
   bool on_document_begin(boost::json::error_code&) {
     stack.reset();
+    frames_.clear();
+    keys_.clear();
     return true;
   }
 
@@ -96,11 +202,14 @@ public:
   }
 
   bool on_object_begin(boost::json::error_code&) {
-    frames_.push_back(frame{true, 0, {}, {}});
+    auto& f = frames_.emplace_back();
+    f.is_object = true;
+    f.first_key = keys_.size();
     return true;
   }
 
   bool on_object_end(size_t n, boost::json::error_code&) {
+    keys_.truncate(frames_.back().first_key);
     frames_.pop_back();
     stack.push_object(n);
     value_done();
@@ -108,7 +217,7 @@ public:
   }
 
   bool on_array_begin(boost::json::error_code&) {
-    frames_.push_back(frame{false, 0, {}, {}});
+    frames_.emplace_back();
     return true;
   }
 
@@ -121,7 +230,7 @@ public:
 
   bool on_key_part(boost::json::string_view s, size_t,
                    boost::json::error_code&) {
-    key_.append(s.data(), s.size());
+    keys_.append({s.data(), s.size()});
     stack.push_chars(s);
     return true;
   }
@@ -129,16 +238,15 @@ public:
   bool on_key(boost::json::string_view s, size_t,
               boost::json::error_code& ec) {
     // Complete the key and check it against the object's earlier keys.
-    key_.append(s.data(), s.size());
-    auto& top = frames_.back();
-    if (!top.keys.insert(key_).second) {
-      duplicate = "duplicate key " + quote(key_) + " in " + where()
-                  + "; every key may appear once per object";
+    keys_.append({s.data(), s.size()});
+    keys_.commit();
+    if (!add_key()) {
+      duplicate = "duplicate key " + quote(keys_.get(keys_.size() - 1))
+                  + " in " + where() + "; every key may appear once per "
+                  + "object";
       ec = boost::json::error::syntax;
       return false;
     }
-    top.key = std::move(key_);
-    key_.clear();
     stack.push_key(s);
     return true;
   }
@@ -202,6 +310,35 @@ public:
   }
 
 private:
+  /// Adds the last key of the store to the innermost object, or returns
+  /// false when the object has it already.
+  bool add_key() {
+    auto& top = frames_.back();
+    auto added = keys_.size() - 1;
+    // A large object asks its index.
+    if (top.index_set) {
+      if (!top.index_set->insert(added).second)
+        return false;
+      top.key = added;
+      return true;
+    }
+    // A small one compares with each earlier key.
+    auto key = keys_.get(added);
+    for (auto i = top.first_key; i < added; ++i)
+      if (keys_.get(i) == key)
+        return false;
+    top.key = added;
+    // Past the scan limit, index every key of the object once.
+    auto count = added + 1 - top.first_key;
+    if (count > scan_limit) {
+      top.index_set = std::make_unique<key_index>(
+        count * 2, key_hash{&keys_}, key_equal{&keys_});
+      for (auto i = top.first_key; i <= added; ++i)
+        top.index_set->insert(i);
+    }
+    return true;
+  }
+
   /// Moves an enclosing array on to its next element.
   void value_done() {
     if (!frames_.empty() && !frames_.back().is_object)
@@ -215,7 +352,7 @@ private:
       if (frames_[i].is_object) {
         if (!result.empty())
           result += '.';
-        result += frames_[i].key;
+        result += keys_.get(frames_[i].key);
       } else {
         result += '[' + std::to_string(frames_[i].index) + ']';
       }
@@ -223,9 +360,32 @@ private:
     return result.empty() ? "the top-level object" : result;
   }
 
-  std::vector<frame> frames_;
-  std::string key_;
+  std::vector<frame>& frames_;
+  key_store& keys_;
 };
+
+/// Finds `target` in the tree under `from` by address and leaves the
+/// values on the way in `way`, `from` first and `target` last. Runs only
+/// when an error names a path, so a plain search is cheap enough.
+bool find_way(const boost::json::value& from,
+              const boost::json::value* target,
+              std::vector<const boost::json::value*>& way) {
+  way.push_back(&from);
+  if (&from == target)
+    return true;
+  // Search the members or elements in turn.
+  if (auto obj = from.if_object()) {
+    for (const auto& member : *obj)
+      if (find_way(member.value(), target, way))
+        return true;
+  } else if (auto arr = from.if_array()) {
+    for (const auto& element : *arr)
+      if (find_way(element, target, way))
+        return true;
+  }
+  way.pop_back();
+  return false;
+}
 
 /// Explains a Boost.JSON parse error at byte `at` to the sender.
 std::string explain(const boost::json::error_code& err, size_t at) {
@@ -285,7 +445,10 @@ caf::expected<boost::json::value> parse(std::string_view text,
   try {
     boost::json::parse_options opts;
     opts.max_depth = max_depth;
-    boost::json::basic_parser<strict_handler> parser{opts};
+    thread_local scratch work;
+    unsigned char temp[4096];
+    boost::json::basic_parser<strict_handler> parser{opts, work, temp,
+                                                     sizeof temp};
     boost::json::error_code err;
     auto n = parser.write_some(false, text.data(), text.size(), err);
     if (parser.handler().duplicate)
@@ -302,33 +465,58 @@ caf::expected<boost::json::value> parse(std::string_view text,
 
 // -- cursor ------------------------------------------------------------------
 
-cursor::cursor(const boost::json::value& root) : value_(&root) {
+cursor::cursor(const boost::json::value& root)
+  : value_(&root), anchor_(&root), root_(&root) {
   // nop
 }
 
 cursor::cursor(const boost::json::value* value, std::string path)
-  : value_(value), path_(std::move(path)) {
+  : value_(value),
+    anchor_(value),
+    root_(value),
+    prefix_(std::move(path)),
+    empty_path_(prefix_.empty()) {
   // nop
 }
 
 cursor cursor::operator[](std::string_view key) const {
-  auto path = path_.empty() ? std::string{key}
-                            : path_ + '.' + std::string{key};
-  if (value_ == nullptr || !value_->is_object())
-    return cursor{nullptr, std::move(path)};
-  const auto& obj = value_->get_object();
-  auto i = obj.find(boost::json::string_view{key.data(), key.size()});
-  if (i == obj.end())
-    return cursor{nullptr, std::move(path)};
-  return cursor{&i->value(), std::move(path)};
+  auto result = *this;
+  result.empty_path_ = empty_path_ && key.empty();
+  // Step into the member when it exists.
+  if (value_ != nullptr && value_->is_object()) {
+    const auto& obj = value_->get_object();
+    auto i = obj.find(boost::json::string_view{key.data(), key.size()});
+    if (i != obj.end()) {
+      result.value_ = &i->value();
+      result.anchor_ = result.value_;
+      return result;
+    }
+  }
+  // Else remember the step past the last value that exists, as the path
+  // always named it: "a.b", or "b" after an empty path.
+  result.value_ = nullptr;
+  if (!empty_path_)
+    result.tail_ += '.';
+  result.tail_ += key;
+  return result;
 }
 
 cursor cursor::at(size_t i) const {
-  auto path = path_ + '[' + std::to_string(i) + ']';
-  if (value_ == nullptr || !value_->is_array()
-      || value_->get_array().size() <= i)
-    return cursor{nullptr, std::move(path)};
-  return cursor{&value_->get_array()[i], std::move(path)};
+  auto result = *this;
+  result.empty_path_ = false;
+  // Step into the element when it exists.
+  if (value_ != nullptr && value_->is_array()
+      && value_->get_array().size() > i) {
+    result.value_ = &value_->get_array()[i];
+    result.anchor_ = result.value_;
+    return result;
+  }
+  // Else remember the step past the last value that exists.
+  result.value_ = nullptr;
+  result.tail_ += '[';
+  result.tail_ += std::to_string(i);
+  result.tail_ += ']';
+  return result;
 }
 
 bool cursor::absent() const noexcept {
@@ -336,7 +524,31 @@ bool cursor::absent() const noexcept {
 }
 
 std::string cursor::path() const {
-  return path_.empty() ? std::string{"the document"} : path_;
+  // Find the way from the root to the anchor, then name each step as
+  // operator[] and at() would have: "a.b", "a[2]", "b" at the start.
+  std::vector<const boost::json::value*> way;
+  if (root_ != nullptr && anchor_ != nullptr)
+    find_way(*root_, anchor_, way);
+  auto result = prefix_;
+  for (size_t i = 0; i + 1 < way.size(); ++i) {
+    if (auto obj = way[i]->if_object()) {
+      for (const auto& member : *obj) {
+        if (&member.value() != way[i + 1])
+          continue;
+        if (!result.empty())
+          result += '.';
+        result += std::string_view{member.key().data(), member.key().size()};
+        break;
+      }
+    } else if (auto arr = way[i]->if_array()) {
+      auto index = static_cast<size_t>(way[i + 1] - arr->data());
+      result += '[';
+      result += std::to_string(index);
+      result += ']';
+    }
+  }
+  result += tail_;
+  return result.empty() ? std::string{"the document"} : result;
 }
 
 // -- messages ----------------------------------------------------------------

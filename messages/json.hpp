@@ -38,7 +38,9 @@ caf::expected<boost::json::value> parse(std::string_view text,
 bool is_valid_utf8(std::string_view text);
 
 /// A place in a parsed document: the value found there (or none) and the
-/// path that names it in errors. The document must outlive the cursor.
+/// path that names it in errors. The document must outlive the cursor and
+/// stay unchanged while it is used. Stepping in costs no string: the path
+/// is found in the document when an error asks for it.
 class cursor {
 public:
   /// The root of a document; its path is empty.
@@ -72,8 +74,20 @@ public:
   std::string path() const;
 
 private:
-  const boost::json::value* value_;
-  std::string path_;
+  /// The value, or nullptr when missing.
+  const boost::json::value* value_ = nullptr;
+  /// The last value on the way here that exists: `value_` when present,
+  /// else the value whose member or element is missing (nullptr when none
+  /// exists).
+  const boost::json::value* anchor_ = nullptr;
+  /// Where the path to `anchor_` is searched from: the root.
+  const boost::json::value* root_ = nullptr;
+  /// The path of `root_`, given to the constructor; usually empty.
+  std::string prefix_;
+  /// The path from `anchor_` on to a missing value, rendered.
+  std::string tail_;
+  /// True while the whole path so far renders empty.
+  bool empty_path_ = true;
 };
 
 /// Returns an ec::invalid_field error "<path>: <what>".

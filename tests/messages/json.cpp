@@ -303,3 +303,164 @@ TEST_CASE("strings with control characters or noncharacters are refused") {
 }
 
 }
+
+namespace {
+
+/// An object of `n` keys "k0".."k<n-1>" with integer values; `extra` is
+/// appended inside the braces as it is.
+std::string wide_object(size_t n, std::string_view extra = {}) {
+  std::string text = "{";
+  for (size_t i = 0; i < n; ++i)
+    text += (i == 0 ? "\"k" : ", \"k") + std::to_string(i)
+            + "\": " + std::to_string(i);
+  text += extra;
+  text += '}';
+  return text;
+}
+
+} // namespace
+
+TEST_SUITE("messages/json") {
+
+TEST_CASE("duplicate keys are found in objects of any size") {
+  SUBCASE("objects of many distinct keys parse") {
+    for (size_t n : {1, 15, 16, 17, 18, 40, 300}) {
+      INFO("keys: " << n);
+      auto doc = json::parse(wide_object(n), limit);
+      REQUIRE(doc);
+      CHECK(doc->as_object().size() == n);
+      CHECK(doc->at("k" + std::to_string(n - 1)).as_int64()
+            == static_cast<int64_t>(n - 1));
+    }
+  }
+  SUBCASE("a repeat of the first, a middle or the last key") {
+    for (size_t n : {2, 15, 16, 17, 18, 40, 300}) {
+      for (auto repeated : {size_t{0}, n / 2, n - 1}) {
+        auto key = "k" + std::to_string(repeated);
+        INFO("keys: " << n << ", repeated: " << key);
+        auto err = parse_error(wide_object(n, ", \"" + key + "\": 0"));
+        CHECK(code_of(err) == ec::malformed_json);
+        CHECK(error_message(err)
+              == "duplicate key \"" + key
+                   + "\" in the top-level object; every key may appear "
+                     "once per object");
+      }
+    }
+  }
+  SUBCASE("a repeat long after the scan of small objects ends") {
+    auto text = wide_object(100, ", \"x\": 1, \"k3\": 2");
+    auto err = parse_error(text);
+    CHECK(error_message(err).find("\"k3\"") != std::string::npos);
+  }
+  SUBCASE("a repeat written with an escape in a large object") {
+    auto err = parse_error(wide_object(30, R"(, "\u006b7": 1)"));
+    CHECK(code_of(err) == ec::malformed_json);
+    CHECK(error_message(err).find("\"k7\"") != std::string::npos);
+  }
+  SUBCASE("keys that only share a prefix or a length are distinct") {
+    CHECK_FALSE(parse_error(R"({"a": 1, "ab": 2, "b": 3, "ba": 4, "": 5})"));
+    CHECK_FALSE(parse_error(wide_object(
+      40, R"(, "k1x": 1, "k10x": 2, "K1": 3, "k": 4, "": 5)")));
+  }
+}
+
+TEST_CASE("keys of closed objects do not count in their parent") {
+  SUBCASE("inner keys equal to outer keys before and after") {
+    CHECK_FALSE(parse_error(
+      R"({"a": 1, "o": {"a": 1, "b": {"a": 1}, "c": [{"a": 1}]}, "b": 2,
+          "c": 3})"));
+  }
+  SUBCASE("an outer duplicate after a large inner object") {
+    auto err = parse_error(R"({"a": 1, "o": )" + wide_object(50)
+                           + R"(, "k1": 2, "a": 3})");
+    CHECK(code_of(err) == ec::malformed_json);
+    CHECK(error_message(err)
+          == "duplicate key \"a\" in the top-level object; every key may "
+             "appear once per object");
+  }
+  SUBCASE("a large outer object keeps its index past inner objects") {
+    auto inner = std::string{R"(, "o": {"k5": {"k5": 1}}, "z": [{"z": 1}])"};
+    CHECK_FALSE(parse_error(wide_object(20, inner)));
+    auto err = parse_error(wide_object(20, inner + R"(, "z": 1)"));
+    CHECK(error_message(err).find("\"z\" in the top-level")
+          != std::string::npos);
+  }
+}
+
+TEST_CASE("a duplicate deep in arrays and objects names its object") {
+  struct deep_case {
+    std::string text;
+    std::string where;
+  };
+  auto many = wide_object(20, R"(, "k19": 1)");
+  for (const auto& [text, where] : {
+         deep_case{R"({"a": [1, {"b": [[], [0, {"c": 1, "c": 2}]]}]})",
+                   "a[1].b[1][1]"},
+         deep_case{R"({"a": {"b": {"c": {"d": {"e": 1, "e": 1}}}}})",
+                   "a.b.c.d"},
+         deep_case{R"([{"x": 1}, [{"y": {"y": 1, "y": 2}}]])", "[1][0].y"},
+         deep_case{R"({"a": [)" + wide_object(3) + ", " + many + "]}",
+                   "a[1]"},
+         deep_case{R"({"": {"": 1, "": 2}})", "the top-level object"},
+       }) {
+    INFO(text);
+    auto err = parse_error(text);
+    REQUIRE(code_of(err) == ec::malformed_json);
+    CHECK(error_message(err).find(" in " + where + "; every key")
+          != std::string::npos);
+  }
+}
+
+TEST_CASE("cursor paths name deep members exactly") {
+  auto doc = json::parse(R"({"utbetalinger": [{"perioder": [{}, {"fom": 1,
+    "beløp": "x", "o": {"k": []}}]}], "": {"": {"n": true}}, "s": "t"})",
+                         limit);
+  REQUIRE(doc);
+  json::cursor root{*doc};
+  auto periode = root["utbetalinger"].at(0)["perioder"].at(1);
+  SUBCASE("present members") {
+    CHECK(periode["beløp"].path() == "utbetalinger[0].perioder[1].beløp");
+    CHECK(error_message(json::get_amount(periode["beløp"]).error())
+          == "utbetalinger[0].perioder[1].beløp: expected a non-negative "
+             "integer, got a string");
+    CHECK(periode["o"]["k"].path() == "utbetalinger[0].perioder[1].o.k");
+    CHECK(root["s"].path() == "s");
+    CHECK(root.path() == "the document");
+  }
+  SUBCASE("missing members and their missing children") {
+    CHECK(periode["tom"].path() == "utbetalinger[0].perioder[1].tom");
+    CHECK(periode["o"]["k"].at(3)["x"].path()
+          == "utbetalinger[0].perioder[1].o.k[3].x");
+    CHECK(root["nope"]["deeper"].at(2).path() == "nope.deeper[2]");
+    CHECK(root["utbetalinger"].at(5)["fom"].path() == "utbetalinger[5].fom");
+    CHECK(root["s"]["t"].path() == "s.t");
+    CHECK(root.at(0).path() == "[0]");
+    CHECK(error_message(json::get_date(periode["tom"]).error())
+          == "utbetalinger[0].perioder[1].tom: required field is missing");
+  }
+  SUBCASE("empty keys keep the path empty, as they always did") {
+    CHECK(root[""].path() == "the document");
+    CHECK(root[""][""]["n"].path() == "n");
+    CHECK(root[""]["x"].path() == "x");
+    CHECK(root[""].at(1).path() == "[1]");
+  }
+  SUBCASE("elements of get_array and a cursor kept after its parent") {
+    auto items = json::get_array(root["utbetalinger"].at(0)["perioder"]);
+    REQUIRE(items);
+    REQUIRE(items->size() == 2);
+    auto fom = (*items)[1]["fom"];
+    items->clear();
+    CHECK(fom.path() == "utbetalinger[0].perioder[1].fom");
+    CHECK(json::get_amount(fom)->value == 1);
+  }
+  SUBCASE("a cursor given a path") {
+    json::cursor given{&doc->at("s"), "meldinger[4]"};
+    CHECK(given.path() == "meldinger[4]");
+    CHECK(given["x"].at(1).path() == "meldinger[4].x[1]");
+    json::cursor none{nullptr, "a"};
+    CHECK(none["b"].path() == "a.b");
+    CHECK(json::cursor{nullptr, ""}["b"].path() == "b");
+  }
+}
+
+}
