@@ -207,6 +207,11 @@ public:
                           const group_metadata& group,
                           std::chrono::milliseconds timeout);
 
+  /// Waits until every record produced so far reached the broker, without
+  /// committing anything (records of an open transaction stay invisible
+  /// to read_committed readers).
+  caf::error flush(std::chrono::milliseconds timeout);
+
   /// Delivers every record of the transaction and commits it.
   caf::error commit(std::chrono::milliseconds timeout);
 

@@ -180,6 +180,17 @@ caf::error transactional_producer::send_offsets(
                     to_ms(timeout)));
 }
 
+caf::error transactional_producer::flush(std::chrono::milliseconds timeout) {
+  auto err = rd_kafka_flush(impl_->rk.get(), to_ms(timeout));
+  if (err == RD_KAFKA_RESP_ERR__TIMED_OUT)
+    return caf::make_error(ec::timeout,
+                           "flush transaction: records still in queue after "
+                             + std::to_string(timeout.count()) + " ms");
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return detail::make_kafka_error("flush transaction", err);
+  return {};
+}
+
 caf::error transactional_producer::commit(std::chrono::milliseconds timeout) {
   return to_error("commit transaction",
                   rd_kafka_commit_transaction(impl_->rk.get(),
