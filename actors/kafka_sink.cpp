@@ -150,7 +150,15 @@ struct kafka_sink::impl {
                                       : kafka::offset_map{};
     if (batch.empty() && stored.empty())
       return caf::none;
+    auto started = std::chrono::steady_clock::now();
     auto err = transact(batch, stored);
+    UTSJEKK_LOG(debug, "kafka-sink")
+      << "kafka sink ended a transaction units=" << batch.size()
+      << " offsets=" << stored.size() << " ms="
+      << std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::steady_clock::now() - started)
+           .count()
+      << " error=" << render(err);
     if (!err) {
       ++commits;
       if (!stored.empty() && offsets.committed)

@@ -47,13 +47,15 @@ public:
       report(token, caf::make_error(ec::kafka_aborted, "injected"));
       return caf::none;
     }
-    for (auto& rec : recs)
-      records.push_back(std::move(rec));
+    records.insert(records.end(), recs.begin(), recs.end());
+    delivered.push_back(std::move(recs));
     report(token, caf::none);
     return caf::none;
   }
   /// Delivered records, in order.
   std::vector<out_record> records;
+  /// Delivered units, in order: what one Kafka transaction would hold.
+  std::vector<std::vector<out_record>> delivered;
   /// The size of every unit handed over, in order, delivered or not.
   std::vector<size_t> units;
   /// Units kept out by an injected failure.
