@@ -218,7 +218,9 @@ TEST_CASE("offsets sent with a transaction are committed with it") {
   auto stored_calls = std::make_shared<std::atomic<int>>(0);
   auto handlers = log.handlers();
   handlers.on_stored = [stored_calls] { ++*stored_calls; };
-  auto made = consumer::make(fast_group(cluster.cfg), group, {input},
+  // The consumer's own session timeout: a real broker refuses shorter
+  // ones than its group.min.session.timeout.ms.
+  auto made = consumer::make(cluster.cfg, group, {input},
                              std::move(handlers),
                              offset_commit::transactional);
   REQUIRE_MESSAGE(made, render(made.error()));
