@@ -64,21 +64,40 @@ using state_store_actor = caf::typed_actor<
   // Tells whether a key was seen, with which content, journal and outcome.
   caf::replies_to<atom::lookup_tx, tx_id, content_hash>::with<tx_lookup>,
   // Journals a transaction's step; answers once utsjekk.journal.v1 has it.
-  caf::replies_to<atom::journal, tx_record>::with<bool>>;
+  caf::replies_to<atom::journal, tx_record>::with<bool>,
+  // Journals a transaction's step together with the status it implies
+  // (planned with MOTTATT, sent with HOS_OPPDRAG), in one Kafka
+  // transaction; answers once both are durable.
+  caf::replies_to<atom::journal, tx_record, status_reply>::with<bool>,
+  // Ends a transaction: the given versions become the accepted state of
+  // their uids, the record's outcome is published as its terminal status
+  // and the record is journaled, all in one Kafka transaction; answers
+  // once all of it is durable, and only then shows it in reads.
+  caf::replies_to<atom::apply, tx_record, std::vector<utbetaling>>::with<
+    bool>>;
 
 /// Publishes statuses and the audit trail; the one producer of the process.
 using status_publisher_actor = caf::typed_actor<
   // Publishes a status keyed by the tx-id with header fagsystem; answers
   // once the record is durable (acks=all).
   caf::replies_to<atom::publish, tx_id, fagsystem, status_reply>::with<bool>,
+  // Publishes a status together with other records (state, journal) as
+  // one unit: one Kafka transaction holds all of them or none; answers
+  // once they are durable.
+  caf::replies_to<atom::publish, tx_id, fagsystem, status_reply,
+                  std::vector<out_record>>::with<bool>,
   // Produces a state record (journal, utbetaling, sak); answers once it is
   // durable.
   caf::replies_to<atom::write, out_record>::with<bool>,
+  // Produces several records as one unit, never split across Kafka
+  // transactions; answers once all are durable, or fails for all.
+  caf::replies_to<atom::write, std::vector<out_record>>::with<bool>,
   // Publishes an oppdrag or kvittering XML on the audit topic, with the
   // comma-separated uids it carries in header `uids`.
   caf::replies_to<atom::audit, tx_id, fagsystem, std::string,
                   std::string>::with<bool>,
-  // A delivery report from the producer thread.
+  // A delivery report from the producer thread; ec::kafka_fenced stops
+  // the publisher (token 0 when it is no unit's).
   caf::reacts_to<atom::delivered, uint64_t, caf::error>>;
 
 /// The transport to OS and the matching of kvitteringer to senders.

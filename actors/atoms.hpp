@@ -164,6 +164,7 @@ CAF_ADD_TYPE_ID(utsjekk, (utsjekk::sak_view))
 CAF_ADD_TYPE_ID(utsjekk, (utsjekk::supervisor_view))
 CAF_ADD_TYPE_ID(utsjekk, (utsjekk::admin_query))
 CAF_ADD_TYPE_ID(utsjekk, (utsjekk::http_answer))
+CAF_ADD_TYPE_ID(utsjekk, (std::vector<utsjekk::out_record>))
 
 CAF_END_TYPE_ID_BLOCK(utsjekk)
 
@@ -191,6 +192,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::sak_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::supervisor_view)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::admin_query)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::http_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<utsjekk::out_record>)
 
 namespace caf {
 class actor_system_config;

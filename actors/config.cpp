@@ -91,6 +91,12 @@ caf::error validate(const service_config& cfg) {
   return caf::none;
 }
 
+std::string transactional_id_of(const service_config& cfg) {
+  if (!cfg.transactional_id.empty())
+    return cfg.transactional_id;
+  return cfg.group_id + std::string{defaults::transactional_id_suffix};
+}
+
 local_time oslo_now() {
   using namespace std::chrono;
   auto now = time_point_cast<microseconds>(system_clock::now());
@@ -108,6 +114,9 @@ utsjekk_config::utsjekk_config() {
          "(UTSJEKK_EMBEDDED_KAFKA_PORT wins); 0 picks one")
     .add(group_id, "group-id",
          "consumer group of the input readers (default utsjekk)")
+    .add(transactional_id, "transactional-id",
+         "transactional.id of the producer; stable across restarts, one "
+         "per instance (default <group-id>-tx)")
     .add(status_topic, "status-topic",
          "topic of the statuses (default helved.status.v1)")
     .add(oppdrag_topic, "oppdrag-topic",
@@ -222,6 +231,7 @@ caf::expected<service_config> utsjekk_config::make_service_config() const {
   result.status_topic = status_topic;
   result.oppdrag_topic = oppdrag_topic;
   result.group_id = group_id;
+  result.transactional_id = transactional_id;
   // Kafka: the environment wins over the option.
   if (auto from_env = kafka::config_from_env())
     result.kafka = std::move(*from_env);

@@ -31,6 +31,8 @@ inline constexpr std::string_view oppdrag_topic = "helved.oppdrag.v1";
 inline constexpr std::string_view group_id = "utsjekk";
 /// Consumer group of the kvittering reader on the Kafka transport to OS.
 inline constexpr std::string_view kvittering_group = "utsjekk-kvitteringer";
+/// Appended to the consumer group to make the default transactional.id.
+inline constexpr std::string_view transactional_id_suffix = "-tx";
 /// How long an oppdrag waits for its kvittering before it is resent.
 inline constexpr auto kvittering_timeout = std::chrono::minutes{10};
 /// Retries of a 12 or a transport failure before FEILET 500.
@@ -142,6 +144,11 @@ struct service_config {
   /// The topics of the durable state.
   state_topics state;
   std::string group_id{defaults::group_id};
+  /// The producer's transactional.id; empty derives it from group_id
+  /// (transactional_id_of()). Stable across restarts, so a restarted
+  /// instance fences its predecessor; instances sharing a group need one
+  /// each.
+  std::string transactional_id;
   /// Kafka to use; nullopt starts the embedded mock cluster.
   std::optional<kafka::client_config> kafka;
   /// Pins the embedded cluster's bootstrap port.
@@ -165,6 +172,10 @@ struct service_config {
 /// Checks that every value is usable; names the first one that is not.
 caf::error validate(const service_config& cfg);
 
+/// The transactional.id `cfg` names, or the one derived from its consumer
+/// group ("<group-id>-tx").
+std::string transactional_id_of(const service_config& cfg);
+
 /// The local Norwegian time now.
 local_time oslo_now();
 
@@ -183,6 +194,7 @@ public:
   std::string status_topic{defaults::status_topic};
   std::string oppdrag_topic{defaults::oppdrag_topic};
   std::string group_id{defaults::group_id};
+  std::string transactional_id;
   std::string brokers;
   uint16_t embedded_port = 0;
   caf::timespan kvittering_timeout{defaults::kvittering_timeout};

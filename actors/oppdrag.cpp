@@ -88,11 +88,9 @@ void oppdrag_state::make_plan() {
         journal.detaljer = std::move(result->detaljer);
         journal.step = tx_step::planned;
         report_journal();
-        // Nothing reaches OS before the journal knows what it is.
-        persist([this] {
-          publish_progress(status_kind::mottatt);
-          send(false);
-        });
+        // Nothing reaches OS before the journal knows what it is; the
+        // step and its MOTTATT are one Kafka transaction.
+        persist([this] { send(false); }, status_kind::mottatt);
       },
       [this](const caf::error& err) {
         UTSJEKK_LOG(warning, "oppdrag")
@@ -157,11 +155,11 @@ void oppdrag_state::send_one(size_t index, uint32_t gen,
         if (--*outstanding > 0 || gen != generation)
           return;
         // Every send of this round reached the transport.
+        // The step and its HOS_OPPDRAG are one Kafka transaction.
         if (journal.step == tx_step::planned) {
           journal.step = tx_step::sent;
           report_journal();
-          persist([] {});
-          publish_progress(status_kind::hos_oppdrag);
+          persist([] {}, status_kind::hos_oppdrag);
         }
         if (*failed)
           return;
@@ -318,58 +316,58 @@ void oppdrag_state::conclude() {
     if (x.accepted)
       accepted.insert(accepted.end(), x.next_state.begin(),
                       x.next_state.end());
-  auto decide = [this] {
-    auto failed = std::find_if(journal.oppdrag.begin(), journal.oppdrag.end(),
-                               [](auto& x) { return !x.accepted; });
-    if (failed != journal.oppdrag.end()) {
-      finish(status_for(*failed->answer, journal.detaljer));
-      return;
-    }
-    // OK, keeping OS' warning text of a 04.
-    auto warned = std::find_if(journal.oppdrag.begin(), journal.oppdrag.end(),
-                               [](auto& x) {
-                                 return x.answer->alvorlighetsgrad == "04";
-                               });
-    auto m = warned != journal.oppdrag.end() ? *warned->answer
-                                             : *journal.oppdrag[0].answer;
-    if (m.alvorlighetsgrad != "04")
-      m.alvorlighetsgrad = "00";
-    finish(status_for(m, journal.detaljer));
-  };
-  if (accepted.empty()) {
-    decide();
+  // A rejected oppdrag decides the status.
+  auto failed = std::find_if(journal.oppdrag.begin(), journal.oppdrag.end(),
+                             [](auto& x) { return !x.accepted; });
+  if (failed != journal.oppdrag.end()) {
+    finish(status_for(*failed->answer, journal.detaljer),
+           std::move(accepted));
     return;
   }
-  self
-    ->request(peers.store, peer_timeout, atom::apply::value, msg.sak,
-              std::move(accepted))
-    .then([decide](bool) { decide(); },
-          [this](const caf::error& err) {
-            UTSJEKK_LOG(error, "oppdrag")
-              << "oppdrag actor could not store accepted state tx="
-              << msg.key.value << " error=" << render(err);
-            self->quit(err);
-          });
+  // OK, keeping OS' warning text of a 04.
+  auto warned = std::find_if(journal.oppdrag.begin(), journal.oppdrag.end(),
+                             [](auto& x) {
+                               return x.answer->alvorlighetsgrad == "04";
+                             });
+  auto m = warned != journal.oppdrag.end() ? *warned->answer
+                                           : *journal.oppdrag[0].answer;
+  if (m.alvorlighetsgrad != "04")
+    m.alvorlighetsgrad = "00";
+  finish(status_for(m, journal.detaljer), std::move(accepted));
 }
 
-void oppdrag_state::finish(status_reply status) {
+void oppdrag_state::finish(status_reply status,
+                           std::vector<utbetaling> accepted) {
   finishing = true;
   journal.deadline.reset();
   ++generation;
   ++publish_attempts;
+  final_state = std::move(accepted);
+  // The accepted state, the terminal journal record and the terminal
+  // status: one Kafka transaction, so a crash leaves all or none.
+  auto final_journal = journal;
+  final_journal.step = tx_step::done;
+  tx_record rec{msg.key, msg.fagsystem, msg.sak, hash, final_journal, status};
   self
-    ->request(peers.publisher, peer_timeout, atom::publish::value, msg.key,
-              msg.fagsystem, status)
+    ->request(peers.store, peer_timeout, atom::apply::value, std::move(rec),
+              final_state)
     .then(
       [this, status](bool) {
         journal.step = tx_step::done;
-        persist([this, status] { done(status); }, status);
+        done(status);
       },
       [this, status](const caf::error& err) {
+        // Without its store the transaction cannot end safely; its
+        // supervisor restarts it from the journal.
+        if (err == caf::sec::request_receiver_down) {
+          self->quit(err);
+          return;
+        }
         // A terminal status is never dropped: try again after a backoff.
         UTSJEKK_LOG(warning, "oppdrag")
-          << "oppdrag actor could not publish status tx=" << msg.key.value
-          << " attempt=" << publish_attempts << " error=" << render(err);
+          << "oppdrag actor could not end its transaction tx="
+          << msg.key.value << " attempt=" << publish_attempts
+          << " error=" << render(err);
         auto delay = backoff_for(cfg, publish_attempts);
         self->delayed_send(self, delay, atom::timeout::value,
                            uint32_t{0});
@@ -393,44 +391,41 @@ void oppdrag_state::done(const status_reply& status) {
 }
 
 void oppdrag_state::persist(std::function<void()> next,
-                            std::optional<status_reply> outcome) {
-  tx_record rec{msg.key, msg.fagsystem, msg.sak, hash, journal, outcome};
-  self->request(peers.store, caf::infinite, atom::journal::value,
-                std::move(rec))
-    .then([next](bool) { next(); },
-          [this, next, outcome](const caf::error& err) {
-            // Without its store the transaction cannot go on safely; its
-            // supervisor restarts it from the journal.
-            if (err == caf::sec::request_receiver_down) {
-              self->quit(err);
-              return;
-            }
-            UTSJEKK_LOG(warning, "oppdrag")
-              << "oppdrag actor could not journal tx=" << msg.key.value
-              << " error=" << render(err);
-            ++persist_failures;
-            self->delayed_send(self, backoff_for(cfg, persist_failures),
-                               atom::journal::value);
-            pending_persist = {next, outcome};
-          });
+                            std::optional<status_kind> implied) {
+  tx_record rec{msg.key, msg.fagsystem, msg.sak, hash, journal, {}};
+  auto on_error = [this, next, implied](const caf::error& err) {
+    // Without its store the transaction cannot go on safely; its
+    // supervisor restarts it from the journal.
+    if (err == caf::sec::request_receiver_down) {
+      self->quit(err);
+      return;
+    }
+    UTSJEKK_LOG(warning, "oppdrag")
+      << "oppdrag actor could not journal tx=" << msg.key.value
+      << " error=" << render(err);
+    ++persist_failures;
+    self->delayed_send(self, backoff_for(cfg, persist_failures),
+                       atom::journal::value);
+    pending_persist = {next, implied};
+  };
+  // A step alone, or with the status it implies in the same transaction;
+  // once the terminal status is on its way, an implied one would come
+  // after it (I7) and is left out.
+  if (!implied || finishing) {
+    self->request(peers.store, caf::infinite, atom::journal::value,
+                  std::move(rec))
+      .then([next](bool) { next(); }, on_error);
+    return;
+  }
+  status_reply status{*implied, journal.detaljer, {}, false};
+  self
+    ->request(peers.store, caf::infinite, atom::journal::value,
+              std::move(rec), std::move(status))
+    .then([next](bool) { next(); }, on_error);
 }
 
 void oppdrag_state::report_journal() {
   self->send(peers.supervisor, atom::journal::value, msg.key, journal);
-}
-
-void oppdrag_state::publish_progress(status_kind kind) {
-  status_reply status{kind, journal.detaljer, {}, false};
-  self
-    ->request(peers.publisher, peer_timeout, atom::publish::value, msg.key,
-              msg.fagsystem, std::move(status))
-    .then([](bool) {},
-          [this, kind](const caf::error& err) {
-            UTSJEKK_LOG(warning, "oppdrag")
-              << "oppdrag actor could not publish status tx="
-              << msg.key.value << " status=" << to_string(kind)
-              << " error=" << render(err);
-          });
 }
 
 caf::error oppdrag_state::check_waiting() const {
@@ -513,7 +508,7 @@ oppdrag_tx(oppdrag_actor::stateful_pointer<oppdrag_state> self,
       if (gen == 0 && st.pending_final) {
         auto status = std::move(*st.pending_final);
         st.pending_final.reset();
-        st.finish(std::move(status));
+        st.finish(std::move(status), st.final_state);
         return;
       }
       st.on_timeout(gen);
@@ -522,9 +517,9 @@ oppdrag_tx(oppdrag_actor::stateful_pointer<oppdrag_state> self,
       auto& st = self->state;
       if (!st.pending_persist)
         return;
-      auto [next, outcome] = std::move(*st.pending_persist);
+      auto [next, implied] = std::move(*st.pending_persist);
       st.pending_persist.reset();
-      st.persist(std::move(next), std::move(outcome));
+      st.persist(std::move(next), implied);
     },
     [self](atom::resend, uint32_t gen) {
       auto& st = self->state;

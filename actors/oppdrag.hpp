@@ -37,9 +37,11 @@ struct oppdrag_state {
   uint32_t publish_attempts = 0;
   /// A terminal status waiting for its next publish attempt.
   std::optional<status_reply> pending_final;
-  /// A journal write waiting for its next attempt, and the failures so far.
-  std::optional<std::pair<std::function<void()>,
-                          std::optional<status_reply>>>
+  /// The versions OS accepted, written with the terminal status.
+  std::vector<utbetaling> final_state;
+  /// A journal write waiting for its next attempt with the status its
+  /// step implies, and the failures so far.
+  std::optional<std::pair<std::function<void()>, std::optional<status_kind>>>
     pending_persist;
   uint32_t persist_failures = 0;
   /// When each oppdrag last reached the transport in this actor's life,
@@ -67,16 +69,17 @@ struct oppdrag_state {
   void on_timeout(uint32_t generation);
   /// Decides the terminal status once every oppdrag has its answer.
   void conclude();
-  /// Publishes the terminal status, reports to the supervisor, quits.
-  void finish(status_reply status);
+  /// Makes `accepted` the accepted state, publishes the terminal status
+  /// and journals the end, in one write (one Kafka transaction); then
+  /// reports to the supervisor and quits. A failed write is retried.
+  void finish(status_reply status, std::vector<utbetaling> accepted = {});
   /// Tells the supervisor the step reached.
   void report_journal();
-  /// Makes the journal durable (with `outcome` once there is one), then
-  /// runs `next`. A failed write is retried: no step goes on unjournaled.
+  /// Makes the journal durable, with the status its step `implies` in the
+  /// same write (one Kafka transaction), then runs `next`. A failed write
+  /// is retried: no step goes on unjournaled.
   void persist(std::function<void()> next,
-               std::optional<status_reply> outcome = std::nullopt);
-  /// Publishes a non-terminal status; its order is kept by the publisher.
-  void publish_progress(status_kind kind);
+               std::optional<status_kind> implies = std::nullopt);
   /// Operator: resends every oppdrag without kvittering now. Fails unless
   /// the transaction waits for a kvittering.
   caf::expected<uint32_t> resend_now();

@@ -3,6 +3,7 @@
 #include "actors/admin.hpp"
 #include "actors/http_server.hpp"
 #include "actors/intake.hpp"
+#include "actors/kafka_sink.hpp"
 #include "actors/logging.hpp"
 #include "actors/os_gateway.hpp"
 #include "actors/state_loader.hpp"
@@ -186,14 +187,24 @@ service::start(caf::actor_system& sys, service_config cfg) {
       << "service could not create topics error=" << render(err);
   }
   st.bootstrap = cfg.kafka->brokers;
-  // The producer and the actors that do not read input.
-  auto sink = kafka_sink::make(*cfg.kafka);
+  // The transactional producer and the actors that do not read input.
+  // Registering the transactional.id fences an earlier instance and
+  // aborts what it left open, before the state is read back.
+  kafka_sink_config sink_cfg;
+  sink_cfg.kafka = *cfg.kafka;
+  sink_cfg.transactional_id = transactional_id_of(cfg);
+  auto sink = kafka_sink::make(std::move(sink_cfg));
   if (!sink)
     return sink.error();
   st.sink = std::move(*sink);
   st.publisher = sys.spawn(status_publisher, st.sink, cfg.status_topic,
                            cfg.oppdrag_topic, st.stats);
   st.sink->attach(st.publisher);
+  // Fenced by a newer instance: the publisher dies with the error, and
+  // the watchdog below stops the service with exit status 1.
+  st.sink->on_fatal([publisher = st.publisher](const caf::error& err) {
+    caf::anon_send(publisher, atom::delivered::value, uint64_t{0}, err);
+  });
   // The state of earlier runs, read to its end before any input.
   auto loaded = load_state(*cfg.kafka, cfg.state);
   if (!loaded)
@@ -240,12 +251,27 @@ service::start(caf::actor_system& sys, service_config cfg) {
     UTSJEKK_LOG(warning, "consumer")
       << "consumer reported an error error=" << render(err);
   };
+  // Input offsets are committed only in the sink's transactions; on
+  // revoke and close the consumer waits for one holding what it stored.
+  auto* sink_raw = st.sink.get();
+  handlers.on_stored = [sink_raw] { sink_raw->offsets_stored(); };
+  handlers.commit_offsets = [sink_raw] {
+    return sink_raw->flush(defaults::tx_timeout);
+  };
   auto consumer = kafka::consumer::make(*cfg.kafka, cfg.group_id, names,
-                                        std::move(handlers));
+                                        std::move(handlers),
+                                        kafka::offset_commit::transactional);
   if (!consumer)
     return consumer.error();
   st.consumer = std::move(*consumer);
   auto* raw = st.consumer.get();
+  offset_source offsets;
+  offsets.uncommitted = [raw] { return raw->uncommitted(); };
+  offsets.committed = [raw](const kafka::offset_map& x) {
+    raw->mark_committed(x);
+  };
+  offsets.group = [raw] { return raw->group_metadata(); };
+  st.sink->attach_offsets(std::move(offsets));
   auto control = [raw, stats = st.stats](const kafka::topic_partition& tp) {
     partition_control result;
     result.on_read = [stats, tp](size_t n, int64_t next) {
@@ -342,15 +368,20 @@ void service::stop() {
   // The admin endpoint first: nothing asks the actors once they stop.
   if (st.http)
     st.http->stop();
-  // Stop reading then: only offsets of durable outcomes are committed.
+  // Stop reading then: only offsets of durable outcomes are committed,
+  // in a last transaction of the sink.
   if (st.consumer)
     st.consumer->stop();
   if (st.kvitteringer)
     st.kvitteringer->stop();
-  if (st.sink)
+  // The sink's last transaction; its thread ends before the consumer it
+  // reads offsets from does.
+  if (st.sink) {
     if (auto err = st.sink->flush(std::chrono::seconds{10}))
       UTSJEKK_LOG(warning, "service")
         << "service could not flush the producer error=" << render(err);
+    st.sink->stop();
+  }
   // Then the actors, leaves first.
   auto kill = [](const auto& handle) {
     if (handle)

@@ -29,6 +29,47 @@ std::vector<uuid> active_uids(const state_store_state& st, const sak_key& key) {
 
 } // namespace
 
+std::vector<out_record> state_store_state::state_records(
+  const sak_key& key, const std::vector<utbetaling>& versions) const {
+  std::vector<out_record> result;
+  // The uid list as it becomes: today's active ones with these applied.
+  std::set<uuid> active;
+  for (auto& uid : active_uids(*this, key))
+    active.insert(uid);
+  for (auto& x : versions) {
+    if (is_active(x))
+      active.insert(x.uid);
+    else
+      active.erase(x.uid);
+    result.push_back(out_record{topics.utbetalinger, x.uid.to_string(),
+                                to_json(x), {}});
+  }
+  result.push_back(out_record{topics.saker, to_json(key),
+                              uids_to_json({active.begin(), active.end()}),
+                              {}});
+  return result;
+}
+
+out_record state_store_state::journal_record(const tx_record& rec) const {
+  return out_record{topics.journal, rec.key.value, to_json(rec), {}};
+}
+
+void state_store_state::accept(const sak_key& key,
+                               const std::vector<utbetaling>& versions) {
+  for (auto& x : versions) {
+    uids_by_sak[key].insert(x.uid);
+    utbetalinger.insert_or_assign(x.uid, x);
+  }
+  saker.insert(key);
+}
+
+void state_store_state::journaled(tx_record rec) {
+  // A terminal record is never replaced by an older step.
+  auto& current = journal[rec.key];
+  if (!current.outcome || rec.outcome)
+    current = std::move(rec);
+}
+
 sak_key sak_of(const utbetaling& x) {
   return sak_key{x.sak_id, x.fagsystem};
 }
@@ -68,49 +109,47 @@ state_store(state_store_actor::stateful_pointer<state_store_state> self,
       -> caf::typed_response_promise<bool> {
       auto promise = self->make_response_promise<bool>();
       auto& st = self->state;
-      // The utbetalinger first, then the sak's uid list as it will be.
-      auto pending = std::make_shared<size_t>(versions.size() + 1);
-      auto failed = std::make_shared<caf::error>();
-      auto committed = [self, key, versions, promise, pending,
-                        failed]() mutable {
-        if (--*pending > 0)
-          return;
-        if (*failed) {
-          promise.deliver(*failed);
-          return;
-        }
-        auto& st = self->state;
-        for (auto& x : versions) {
-          st.uids_by_sak[key].insert(x.uid);
-          st.utbetalinger.insert_or_assign(x.uid, x);
-        }
-        st.saker.insert(key);
-        promise.deliver(true);
-      };
-      auto on_error = [failed, committed](const caf::error& err) mutable {
-        *failed = err;
-        committed();
-      };
-      // The uid list as it becomes: today's active ones with these applied.
-      std::set<uuid> active;
-      for (auto& uid : active_uids(st, key))
-        active.insert(uid);
-      for (auto& x : versions) {
-        if (is_active(x))
-          active.insert(x.uid);
-        else
-          active.erase(x.uid);
-        out_record rec{st.topics.utbetalinger, x.uid.to_string(), to_json(x),
-                       {}};
-        self->request(st.writer, caf::infinite, atom::write::value,
-                      std::move(rec))
-          .then([committed](bool) mutable { committed(); }, on_error);
-      }
-      out_record sak{st.topics.saker, to_json(key),
-                     uids_to_json({active.begin(), active.end()}), {}};
+      // The utbetalinger and the sak's uid list: one unit.
+      auto recs = st.state_records(key, versions);
       self->request(st.writer, caf::infinite, atom::write::value,
-                    std::move(sak))
-        .then([committed](bool) mutable { committed(); }, on_error);
+                    std::move(recs))
+        .then(
+          [self, key, versions, promise](bool) mutable {
+            self->state.accept(key, versions);
+            promise.deliver(true);
+          },
+          [promise](const caf::error& err) mutable { promise.deliver(err); });
+      return promise;
+    },
+    [self](atom::apply, tx_record& rec, std::vector<utbetaling>& versions)
+      -> caf::typed_response_promise<bool> {
+      auto promise = self->make_response_promise<bool>();
+      auto& st = self->state;
+      if (!rec.outcome) {
+        promise.deliver(caf::make_error(
+          ec::wrong_state, "state store: the final record of "
+                             + rec.key.value + " has no outcome"));
+        return promise;
+      }
+      // The accepted state, the terminal journal record and the terminal
+      // status: one Kafka transaction.
+      std::vector<out_record> recs;
+      if (!versions.empty())
+        recs = st.state_records(rec.sak, versions);
+      recs.push_back(st.journal_record(rec));
+      auto status = *rec.outcome;
+      self
+        ->request(st.writer, caf::infinite, atom::publish::value, rec.key,
+                  rec.fagsystem, status, std::move(recs))
+        .then(
+          [self, rec, versions, promise](bool) mutable {
+            auto& st = self->state;
+            if (!versions.empty())
+              st.accept(rec.sak, versions);
+            st.journaled(std::move(rec));
+            promise.deliver(true);
+          },
+          [promise](const caf::error& err) mutable { promise.deliver(err); });
       return promise;
     },
     [self](atom::lookup_tx, const tx_id& key,
@@ -129,16 +168,30 @@ state_store(state_store_actor::stateful_pointer<state_store_state> self,
     [self](atom::journal, tx_record& rec) -> caf::typed_response_promise<bool> {
       auto promise = self->make_response_promise<bool>();
       auto& st = self->state;
-      out_record out{st.topics.journal, rec.key.value, to_json(rec), {}};
       self
         ->request(st.writer, caf::infinite, atom::write::value,
-                  std::move(out))
+                  st.journal_record(rec))
         .then(
           [self, rec, promise](bool) mutable {
-            // A terminal record is never replaced by an older step.
-            auto& current = self->state.journal[rec.key];
-            if (!current.outcome || rec.outcome)
-              current = std::move(rec);
+            self->state.journaled(std::move(rec));
+            promise.deliver(true);
+          },
+          [promise](const caf::error& err) mutable { promise.deliver(err); });
+      return promise;
+    },
+    [self](atom::journal, tx_record& rec, const status_reply& status)
+      -> caf::typed_response_promise<bool> {
+      auto promise = self->make_response_promise<bool>();
+      auto& st = self->state;
+      // The step and the status it implies: one Kafka transaction.
+      std::vector<out_record> recs;
+      recs.push_back(st.journal_record(rec));
+      self
+        ->request(st.writer, caf::infinite, atom::publish::value, rec.key,
+                  rec.fagsystem, status, std::move(recs))
+        .then(
+          [self, rec, promise](bool) mutable {
+            self->state.journaled(std::move(rec));
             promise.deliver(true);
           },
           [promise](const caf::error& err) mutable { promise.deliver(err); });

@@ -41,6 +41,18 @@ struct state_store_state {
   std::set<sak_key> saker;
   /// The latest journal record per key.
   std::map<tx_id, tx_record> journal;
+  /// The records that make `versions` the accepted state of sak `key`:
+  /// one per utbetaling, then the sak's uid list as it becomes.
+  std::vector<out_record>
+  state_records(const sak_key& key,
+                const std::vector<utbetaling>& versions) const;
+  /// The journal record of `rec`.
+  out_record journal_record(const tx_record& rec) const;
+  /// Makes durable `versions` the accepted state of `key` in memory.
+  void accept(const sak_key& key, const std::vector<utbetaling>& versions);
+  /// Takes a durable journal record; a terminal one is never replaced by
+  /// an older step.
+  void journaled(tx_record rec);
   static inline const char* name = "state-store";
 };
 

@@ -16,58 +16,41 @@ void record_sink::attach(status_publisher_actor publisher) {
 }
 
 void record_sink::report(uint64_t token, caf::error err) {
-  status_publisher_actor target;
-  {
-    std::lock_guard<std::mutex> guard{mtx_};
-    target = publisher_;
-  }
-  if (target)
+  if (auto target = publisher())
     caf::anon_send(target, atom::delivered::value, token, std::move(err));
 }
 
-caf::expected<std::shared_ptr<kafka_sink>>
-kafka_sink::make(const kafka::client_config& cfg) {
-  auto result = std::make_shared<kafka_sink>();
-  std::weak_ptr<kafka_sink> weak = result;
-  auto on_delivery = [weak](uint64_t token, caf::error err) {
-    if (auto sink = weak.lock())
-      sink->report(token, std::move(err));
-  };
-  // Journal records carry whole oppdrag: allow large records, compressed.
-  auto big = cfg;
-  big.properties.emplace("message.max.bytes", "16777216");
-  big.properties.emplace("compression.type", "lz4");
-  auto producer = kafka::producer::make(big, std::move(on_delivery));
-  if (!producer)
-    return producer.error();
-  result->producer_ = std::move(*producer);
-  return result;
-}
-
-caf::error kafka_sink::produce(const out_record& rec, uint64_t token) {
-  return producer_->produce(rec.topic, rec.key, rec.value, rec.headers,
-                            token);
-}
-
-caf::error kafka_sink::flush(std::chrono::milliseconds timeout) {
-  return producer_->flush(timeout);
+status_publisher_actor record_sink::publisher() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return publisher_;
 }
 
 caf::typed_response_promise<bool>
-status_publisher_state::enqueue(out_record rec) {
+status_publisher_state::enqueue(std::vector<out_record> recs,
+                                std::optional<status_kind> status) {
   auto promise = self->make_response_promise<bool>();
   auto token = next_token++;
-  // A record the producer refuses right away fails the request at once.
-  if (auto err = sink->produce(rec, token)) {
+  // A unit the sink refuses right away fails the request at once.
+  auto topic = recs.empty() ? std::string{} : recs.front().topic;
+  if (auto err = sink->produce(std::move(recs), token)) {
     ++failed;
     UTSJEKK_LOG(warning, "status-publisher")
-      << "status publisher could not enqueue record topic=" << rec.topic
+      << "status publisher could not enqueue records topic=" << topic
       << " error=" << render(err);
     promise.deliver(std::move(err));
     return promise;
   }
   pending.emplace(token, promise);
+  if (status)
+    status_of.emplace(token, *status);
   return promise;
+}
+
+out_record
+status_publisher_state::status_record(const tx_id& key, fagsystem fs,
+                                      const status_reply& status) const {
+  return out_record{status_topic, key.value, to_json(status),
+                    {{"fagsystem", std::string{to_string(fs)}}}};
 }
 
 status_publisher_actor::behavior_type status_publisher(
@@ -85,26 +68,52 @@ status_publisher_actor::behavior_type status_publisher(
       UTSJEKK_LOG(debug, "status-publisher")
         << "status publisher publishes status tx=" << key.value
         << " status=" << to_string(status.status);
-      out_record rec{self->state.status_topic, key.value, to_json(status),
-                     {{"fagsystem", std::string{to_string(fs)}}}};
-      // Remember its value: it counts once it is delivered.
-      auto token = self->state.next_token;
-      auto promise = self->state.enqueue(std::move(rec));
-      if (self->state.pending.count(token) > 0)
-        self->state.status_of.emplace(token, status.status);
-      return promise;
+      std::vector<out_record> recs;
+      recs.push_back(self->state.status_record(key, fs, status));
+      return self->state.enqueue(std::move(recs), status.status);
+    },
+    [self](atom::publish, const tx_id& key, fagsystem fs,
+           const status_reply& status, std::vector<out_record>& with)
+      -> caf::typed_response_promise<bool> {
+      UTSJEKK_LOG(debug, "status-publisher")
+        << "status publisher publishes status with records tx="
+        << key.value << " status=" << to_string(status.status)
+        << " records=" << with.size();
+      // The records first, the status last: one unit either way.
+      with.push_back(self->state.status_record(key, fs, status));
+      return self->state.enqueue(std::move(with), status.status);
     },
     [self](atom::write, out_record& rec) -> caf::typed_response_promise<bool> {
-      return self->state.enqueue(std::move(rec));
+      std::vector<out_record> recs;
+      recs.push_back(std::move(rec));
+      return self->state.enqueue(std::move(recs));
+    },
+    [self](atom::write, std::vector<out_record>& recs)
+      -> caf::typed_response_promise<bool> {
+      return self->state.enqueue(std::move(recs));
     },
     [self](atom::audit, const tx_id& key, fagsystem fs, std::string& xml,
            std::string& uids) -> caf::typed_response_promise<bool> {
-      out_record rec{self->state.oppdrag_topic, key.value, std::move(xml),
-                     {{"fagsystem", std::string{to_string(fs)}},
-                      {"uids", std::move(uids)}}};
-      return self->state.enqueue(std::move(rec));
+      std::vector<out_record> recs;
+      recs.push_back(out_record{self->state.oppdrag_topic, key.value,
+                                std::move(xml),
+                                {{"fagsystem", std::string{to_string(fs)}},
+                                 {"uids", std::move(uids)}}});
+      return self->state.enqueue(std::move(recs));
     },
     [self](atom::delivered, uint64_t token, caf::error& err) {
+      // A fenced producer never writes again: without it the service
+      // cannot go on, and its watchdog stops it.
+      if (err == ec::kafka_fenced) {
+        UTSJEKK_LOG(error, "status-publisher")
+          << "status publisher stops: its producer is fenced error="
+          << render(err);
+        for (auto& [pending_token, promise] : self->state.pending)
+          promise.deliver(err);
+        self->state.pending.clear();
+        self->quit(err);
+        return;
+      }
       auto i = self->state.pending.find(token);
       if (i == self->state.pending.end())
         return;

@@ -18,8 +18,11 @@ class record_sink {
 public:
   virtual ~record_sink();
 
-  /// Enqueues `rec`; its delivery is reported later under `token`.
-  virtual caf::error produce(const out_record& rec, uint64_t token) = 0;
+  /// Enqueues `recs` as one unit: all of them become durable together or
+  /// none does (a transaction never splits them), and the outcome is
+  /// reported once, later, under `token`.
+  virtual caf::error produce(std::vector<out_record> recs,
+                             uint64_t token) = 0;
 
   /// Names the actor that receives delivery reports.
   void attach(status_publisher_actor publisher);
@@ -28,24 +31,12 @@ protected:
   /// Sends a delivery report to the attached publisher.
   void report(uint64_t token, caf::error err);
 
+  /// The attached publisher, or none.
+  status_publisher_actor publisher();
+
 private:
   std::mutex mtx_;
   status_publisher_actor publisher_;
-};
-
-/// A sink on a Kafka producer.
-class kafka_sink : public record_sink {
-public:
-  static caf::expected<std::shared_ptr<kafka_sink>>
-  make(const kafka::client_config& cfg);
-
-  caf::error produce(const out_record& rec, uint64_t token) override;
-
-  /// Waits for outstanding deliveries.
-  caf::error flush(std::chrono::milliseconds timeout);
-
-private:
-  std::unique_ptr<kafka::producer> producer_;
 };
 
 struct status_publisher_state {
@@ -66,8 +57,16 @@ struct status_publisher_state {
   std::shared_ptr<metrics> stats;
   /// The status value of each pending status record, by token.
   std::map<uint64_t, status_kind> status_of;
-  /// Enqueues `rec` and returns a promise fulfilled on delivery.
-  caf::typed_response_promise<bool> enqueue(out_record rec);
+  /// Enqueues `recs` as one unit and returns a promise fulfilled once all
+  /// of them are durable, or failed with the error that kept them all
+  /// out. `status` names the status record among them, counted once it
+  /// is delivered.
+  caf::typed_response_promise<bool>
+  enqueue(std::vector<out_record> recs,
+          std::optional<status_kind> status = std::nullopt);
+  /// The status record of `status` for `key`.
+  out_record status_record(const tx_id& key, fagsystem fs,
+                           const status_reply& status) const;
   status_publisher_actor::stateful_pointer<status_publisher_state> self;
   static inline const char* name = "status-publisher";
 };

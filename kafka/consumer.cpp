@@ -81,6 +81,16 @@ struct consumer::impl {
   std::vector<std::string> topics;
   /// Where events go.
   consumer_handlers handlers;
+  /// How stored offsets reach the group.
+  offset_commit mode = offset_commit::automatic;
+  /// Guards `stored` and `committed`; held only briefly and never while
+  /// waiting, so a transaction's thread may read them while the poll
+  /// thread waits for that transaction.
+  mutable std::mutex offsets_mtx;
+  /// Transactional mode: the last stored offset per assigned partition.
+  offset_map stored;
+  /// Transactional mode: the last committed offset per assigned partition.
+  offset_map committed;
   /// Guards everything below and every call into librdkafka that changes
   /// the assignment, the pause state or stored offsets. Recursive, so a
   /// handler may call pause() or store_offset() on the poll thread.
@@ -217,8 +227,17 @@ struct consumer::impl {
       handlers.on_revoked(tps);
     if (reason != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS)
       report(detail::make_kafka_error("rebalance", reason));
-    // Commit; "nothing to commit" is fine.
+    // Commit; "nothing to commit" is fine. In transactional mode the
+    // offsets of these partitions are forgotten afterwards: their next
+    // owner starts from what was committed.
     commit();
+    if (mode == offset_commit::transactional) {
+      std::lock_guard<std::mutex> guard{offsets_mtx};
+      for (const auto& tp : tps) {
+        stored.erase(tp);
+        committed.erase(tp);
+      }
+    }
     // Records of this round for these partitions are not handed on; they
     // were not stored, so their next owner reads them again.
     for (const auto& tp : tps)
@@ -242,8 +261,16 @@ struct consumer::impl {
     }
   }
 
-  /// Commits the stored offsets synchronously.
+  /// Commits the stored offsets synchronously: by librdkafka, or in
+  /// transactional mode by the commit_offsets handler.
   void commit() {
+    if (mode == offset_commit::transactional) {
+      if (!handlers.commit_offsets)
+        return;
+      if (auto err = handlers.commit_offsets())
+        report(err);
+      return;
+    }
     auto err = rd_kafka_commit(rk.get(), nullptr, 0);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR
         && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
@@ -347,20 +374,22 @@ consumer::~consumer() {
 caf::expected<std::unique_ptr<consumer>>
 consumer::make(const client_config& cfg, const std::string& group_id,
                const std::vector<std::string>& topics,
-               consumer_handlers handlers) {
+               consumer_handlers handlers, offset_commit mode) {
   if (group_id.empty() || topics.empty())
     return caf::make_error(ec::invalid_config,
                            std::string{"consumer: no group id or no topics"});
   // Offsets are stored by the application and committed by auto-commit,
-  // on revoke and on close. The eager assignors keep the rebalance
-  // callback simple; the timeouts suit loopback and are the broker's
-  // minimum for a session.
+  // on revoke and on close, or only by transactions. The eager assignors
+  // keep the rebalance callback simple; the timeouts suit loopback and
+  // are the broker's minimum for a session. isolation.level stays
+  // librdkafka's default, read_committed.
+  auto auto_commit = mode == offset_commit::automatic ? "true" : "false";
   auto conf = detail::make_conf(
     cfg, {
            {"group.id", group_id},
            {"client.id", "utsjekk-consumer"},
            {"enable.auto.offset.store", "false"},
-           {"enable.auto.commit", "true"},
+           {"enable.auto.commit", auto_commit},
            {"auto.offset.reset", "earliest"},
            {"enable.partition.eof", "false"},
            {"partition.assignment.strategy", "range,roundrobin"},
@@ -376,6 +405,7 @@ consumer::make(const client_config& cfg, const std::string& group_id,
   auto& self = *result->impl_;
   self.topics = topics;
   self.handlers = std::move(handlers);
+  self.mode = mode;
   rd_kafka_conf_set_opaque(conf->get(), &self);
   rd_kafka_conf_set_rebalance_cb(conf->get(), &impl::on_rebalance);
   rd_kafka_conf_set_error_cb(conf->get(), &impl::on_client_error);
@@ -441,6 +471,16 @@ caf::error consumer::store_offset(const topic_partition& tp,
     return caf::make_error(ec::kafka_failed,
                            "store offset " + to_string(tp)
                              + ": partition not assigned to this consumer");
+  // Transactional mode: kept here until a transaction sends it.
+  if (impl_->mode == offset_commit::transactional) {
+    {
+      std::lock_guard<std::mutex> offsets_guard{impl_->offsets_mtx};
+      impl_->stored[tp] = next_offset;
+    }
+    if (impl_->handlers.on_stored)
+      impl_->handlers.on_stored();
+    return {};
+  }
   auto list = detail::make_partition_list({tp}, next_offset);
   auto err = rd_kafka_offsets_store(impl_->rk.get(), list.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
@@ -502,6 +542,30 @@ caf::error consumer::resume(const topic_partition& tp) {
     return perr;
   impl_->paused.erase(tp);
   return {};
+}
+
+offset_map consumer::uncommitted() const {
+  std::lock_guard<std::mutex> guard{impl_->offsets_mtx};
+  offset_map result;
+  for (const auto& [tp, next] : impl_->stored)
+    if (auto i = impl_->committed.find(tp);
+        i == impl_->committed.end() || i->second != next)
+      result.emplace(tp, next);
+  return result;
+}
+
+void consumer::mark_committed(const offset_map& offsets) {
+  std::lock_guard<std::mutex> guard{impl_->offsets_mtx};
+  // A partition revoked meanwhile is not taken back.
+  for (const auto& [tp, next] : offsets)
+    if (impl_->stored.count(tp) > 0)
+      impl_->committed[tp] = next;
+}
+
+std::unique_ptr<kafka::group_metadata> consumer::group_metadata() const {
+  auto result = std::make_unique<kafka::group_metadata::impl>();
+  result->ptr.reset(rd_kafka_consumer_group_metadata(impl_->rk.get()));
+  return std::make_unique<kafka::group_metadata>(std::move(result));
 }
 
 int64_t consumer::high_watermark(const topic_partition& tp) const {

@@ -91,3 +91,15 @@ caf::error first_partition_error(const std::string& what,
                                  const rd_kafka_topic_partition_list_t* list);
 
 } // namespace utsjekk::kafka::detail
+
+namespace utsjekk::kafka {
+
+/// Owns librdkafka's group metadata of a consumer.
+struct group_metadata::impl {
+  /// The wrapped object.
+  std::unique_ptr<rd_kafka_consumer_group_metadata_t,
+                  decltype(&rd_kafka_consumer_group_metadata_destroy)>
+    ptr{nullptr, &rd_kafka_consumer_group_metadata_destroy};
+};
+
+} // namespace utsjekk::kafka

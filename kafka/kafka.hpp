@@ -144,6 +144,97 @@ private:
   std::unique_ptr<impl> impl_;
 };
 
+/// The next offset to read, per partition: what a group commits.
+using offset_map = std::map<topic_partition, int64_t>;
+
+/// A consumer's group membership as a transaction presents it to the group
+/// coordinator (librdkafka's rd_kafka_consumer_group_metadata): group id,
+/// generation and member id. Opaque; taken anew for each transaction, as
+/// the generation changes on every rebalance.
+class group_metadata {
+public:
+  struct impl;
+  explicit group_metadata(std::unique_ptr<impl> x);
+  ~group_metadata();
+  group_metadata(const group_metadata&) = delete;
+  group_metadata& operator=(const group_metadata&) = delete;
+
+  /// The wrapped librdkafka object (kafka/ only).
+  impl& get() const;
+
+private:
+  std::unique_ptr<impl> impl_;
+};
+
+/// A transactional producer (`transactional.id`, which implies
+/// idempotence and acks=all). Records produced between begin() and
+/// commit(), and the consumer offsets sent with them, become visible to
+/// read_committed consumers together, or not at all. Not thread-safe: one
+/// thread owns it and makes every call.
+///
+/// Errors distinguish what the caller may do next: `ec::kafka_retriable`
+/// (call the same function again), `ec::kafka_aborted` (call abort(), then
+/// begin a new transaction), `ec::kafka_fenced` (a newer instance with the
+/// same transactional.id took over, or another fatal error: destroy this
+/// producer and stop), `ec::kafka_failed` (anything else, e.g. a call out
+/// of order).
+class transactional_producer {
+public:
+  ~transactional_producer();
+  transactional_producer(const transactional_producer&) = delete;
+  transactional_producer& operator=(const transactional_producer&) = delete;
+
+  /// Creates the producer and registers `transactional_id` with the
+  /// transaction coordinator (init_transactions), which aborts a
+  /// transaction an earlier instance left open and fences that instance.
+  static caf::expected<std::unique_ptr<transactional_producer>>
+  make(const client_config& cfg, const std::string& transactional_id,
+       std::chrono::milliseconds timeout = std::chrono::seconds{30});
+
+  /// Begins a transaction.
+  caf::error begin();
+
+  /// Enqueues one record in the current transaction. Records with the
+  /// same key go to the same partition in the order of these calls.
+  caf::error produce(const std::string& topic,
+                     const std::optional<std::string>& key,
+                     const std::string& value, const headers& hdrs);
+
+  /// Adds `offsets` of the consumer group `group` to the current
+  /// transaction: they become the group's committed offsets when it
+  /// commits. An empty map is no call at all.
+  caf::error send_offsets(const offset_map& offsets,
+                          const group_metadata& group,
+                          std::chrono::milliseconds timeout);
+
+  /// Waits until every record produced so far reached the broker, without
+  /// committing anything (records of an open transaction stay invisible
+  /// to read_committed readers).
+  caf::error flush(std::chrono::milliseconds timeout);
+
+  /// Delivers every record of the transaction and commits it.
+  caf::error commit(std::chrono::milliseconds timeout);
+
+  /// Aborts the current transaction: none of its records and offsets
+  /// become visible.
+  caf::error abort(std::chrono::milliseconds timeout);
+
+private:
+  transactional_producer();
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// How a consumer's stored offsets reach the group.
+enum class offset_commit : uint8_t {
+  /// librdkafka's auto-commit, and a commit on revoke and on close.
+  automatic,
+  /// Only through a transactional producer: the consumer keeps the stored
+  /// offsets (uncommitted()) for a transaction to send, and asks the
+  /// commit_offsets handler to commit them on revoke and on close.
+  transactional,
+};
+
 /// What a consumer reports, on its poll thread.
 struct consumer_handlers {
   /// Partitions were assigned to this member.
@@ -155,11 +246,19 @@ struct consumer_handlers {
   std::function<void(std::vector<record>)> on_records;
   /// A fatal or notable consumer error.
   std::function<void(const caf::error&)> on_error;
+  /// Transactional mode: an offset was stored (any thread). May be empty.
+  std::function<void()> on_stored;
+  /// Transactional mode: commits what uncommitted() holds now and returns
+  /// once it is committed or failed; called before partitions are given
+  /// up (revoke, close). May be empty.
+  std::function<caf::error()> commit_offsets;
 };
 
 /// A group member reading a set of topics on its own poll thread. Offsets
 /// are stored explicitly (enable.auto.offset.store=false) with
-/// store_offset() and committed by auto-commit and on revoke and close.
+/// store_offset() and committed by auto-commit and on revoke and close
+/// (offset_commit::automatic), or only by a transactional producer
+/// (offset_commit::transactional).
 class consumer {
 public:
   ~consumer();
@@ -168,7 +267,8 @@ public:
 
   static caf::expected<std::unique_ptr<consumer>>
   make(const client_config& cfg, const std::string& group_id,
-       const std::vector<std::string>& topics, consumer_handlers handlers);
+       const std::vector<std::string>& topics, consumer_handlers handlers,
+       offset_commit mode = offset_commit::automatic);
 
   /// Subscribes and starts the poll thread.
   caf::error start();
@@ -192,6 +292,17 @@ public:
 
   /// The high watermark of `tp` as last seen, or -1.
   int64_t high_watermark(const topic_partition& tp) const;
+
+  /// Transactional mode: the stored offsets of assigned partitions not
+  /// committed yet. Thread-safe; never waits on the poll thread.
+  offset_map uncommitted() const;
+
+  /// Transactional mode: `offsets` were committed by a transaction.
+  /// Thread-safe; never waits on the poll thread.
+  void mark_committed(const offset_map& offsets);
+
+  /// The group membership a transaction sends offsets under. Thread-safe.
+  std::unique_ptr<kafka::group_metadata> group_metadata() const;
 
 private:
   consumer();

@@ -60,6 +60,12 @@ const char* to_string(ec x) {
       return "wrong_state";
     case ec::io_failed:
       return "io_failed";
+    case ec::kafka_retriable:
+      return "kafka_retriable";
+    case ec::kafka_aborted:
+      return "kafka_aborted";
+    case ec::kafka_fenced:
+      return "kafka_fenced";
   }
   return "unknown";
 }

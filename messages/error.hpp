@@ -70,6 +70,15 @@ enum class ec : uint8_t {
   wrong_state,
   /// A file could not be read or written.
   io_failed,
+  /// A Kafka transaction failed but may be tried again as it is (a
+  /// retriable commit).
+  kafka_retriable,
+  /// A Kafka transaction failed and was aborted; its records are not
+  /// visible and may be written again in a new transaction.
+  kafka_aborted,
+  /// The transactional producer is fenced by a newer instance with the
+  /// same transactional.id, or failed fatally: it must not be used again.
+  kafka_fenced,
 };
 
 /// Returns the stable name of `x`, e.g. "ugyldig_periode".

@@ -20,6 +20,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,24 +30,38 @@
 /// on the test's thread and time only moves when the test says so.
 namespace utsjekk::test {
 
-/// A record sink that keeps every record and reports each delivery at
-/// once, so the publisher's answers arrive on the next run().
+/// A record sink that keeps every record and reports each unit's delivery
+/// at once, so the publisher's answers arrive on the next run(). A unit is
+/// all-or-nothing, as in a Kafka transaction: an injected failure on one
+/// of its records keeps every record of the unit out.
 class memory_sink : public record_sink {
 public:
-  caf::error produce(const out_record& rec, uint64_t token) override {
-    if (fail_next > 0 && rec.topic == fail_topic) {
+  caf::error produce(std::vector<out_record> recs, uint64_t token) override {
+    units.push_back(recs.size());
+    auto hit = std::any_of(recs.begin(), recs.end(), [this](auto& rec) {
+      return rec.topic == fail_topic;
+    });
+    if (fail_next > 0 && hit) {
       --fail_next;
-      report(token, caf::make_error(ec::kafka_failed, "injected"));
+      ++failed_units;
+      report(token, caf::make_error(ec::kafka_aborted, "injected"));
       return caf::none;
     }
-    records.push_back(rec);
+    records.insert(records.end(), recs.begin(), recs.end());
+    delivered.push_back(std::move(recs));
     report(token, caf::none);
     return caf::none;
   }
   /// Delivered records, in order.
   std::vector<out_record> records;
-  /// Delivery failures to inject on `fail_topic` before deliveries
-  /// succeed again.
+  /// Delivered units, in order: what one Kafka transaction would hold.
+  std::vector<std::vector<out_record>> delivered;
+  /// The size of every unit handed over, in order, delivered or not.
+  std::vector<size_t> units;
+  /// Units kept out by an injected failure.
+  size_t failed_units = 0;
+  /// Delivery failures to inject into units with a record on
+  /// `fail_topic` before deliveries succeed again.
   int fail_next = 0;
   std::string fail_topic = "helved.status.v1";
 };

@@ -237,6 +237,92 @@ TEST_CASE("a transport failure is retried; OS never had it") {
   CHECK(f.kinds("k1").back() == status_kind::ok);
 }
 
+TEST_CASE("the final step is one write: state, status and journal") {
+  fixture f;
+  start_one(f);
+  auto units_before = f.sink->units.size();
+  f.answer(0, "00");
+  INFO("of the units after the kvittering, one holds state and status");
+  REQUIRE(f.sink->units.size() > units_before);
+  size_t with_state = 0;
+  for (auto i = f.sink->delivered.size() - (f.sink->units.size()
+                                             - units_before);
+       i < f.sink->delivered.size(); ++i)
+    for (auto& rec : f.sink->delivered[i])
+      if (rec.topic == state_topics{}.utbetalinger)
+        ++with_state;
+  CHECK(with_state == 1);
+  auto& last = f.sink->delivered.back();
+  std::vector<std::string> topics;
+  for (auto& rec : last)
+    topics.push_back(rec.topic);
+  state_topics st;
+  CHECK(topics
+        == std::vector<std::string>{st.utbetalinger, st.saker, st.journal,
+                                    "helved.status.v1"});
+  INFO("the journal record in it is terminal, with the status as outcome");
+  auto journal = parse_tx_record(last[2].value);
+  REQUIRE(journal);
+  CHECK(journal->journal.step == tx_step::done);
+  REQUIRE(journal->outcome);
+  CHECK(journal->outcome->status == status_kind::ok);
+  auto status = parse_status(last[3].value);
+  REQUIRE(status);
+  CHECK(status->status == status_kind::ok);
+  CHECK(last[0].key == std::string{uid_a});
+}
+
+TEST_CASE("a failed final write leaves nothing and is written again whole") {
+  fixture f;
+  start_one(f);
+  INFO("the unit with the terminal status fails");
+  f.sink->fail_next = 1;
+  f.answer(0, "00");
+  CHECK(f.sink->failed_units == 1);
+  auto after_failure = f.written_state();
+  CHECK(after_failure.utbetalinger.empty());
+  CHECK(after_failure.saker.empty());
+  REQUIRE(after_failure.journal.count(tx_id{"k1"}) == 1);
+  CHECK_FALSE(after_failure.journal.at(tx_id{"k1"}).outcome);
+  f.self->send(f.store, atom::get::value, sak_key{"SAK-1",
+                                                  fagsystem::historisk});
+  f.run();
+  f.self->receive([](const sak_state& x) { CHECK_FALSE(x.exists); },
+                  caf::after(0s) >> [] { FAIL("the store did not answer"); });
+  INFO("after the backoff all of it lands in one unit");
+  f.advance(1s);
+  auto written = f.written_state();
+  CHECK(written.utbetalinger.size() == 1);
+  CHECK(written.saker.size() == 1);
+  REQUIRE(written.journal.at(tx_id{"k1"}).outcome);
+  CHECK(f.kinds("k1").back() == status_kind::ok);
+  CHECK(f.sink->delivered.back().size() == 4);
+}
+
+TEST_CASE("each journal step and the status it implies are one write") {
+  fixture f;
+  start_one(f);
+  INFO("planned with MOTTATT, sent with HOS_OPPDRAG");
+  std::vector<std::pair<tx_step, status_kind>> pairs;
+  for (auto& unit : f.sink->delivered) {
+    if (unit.size() != 2 || unit[0].topic != state_topics{}.journal)
+      continue;
+    auto journal = parse_tx_record(unit[0].value);
+    auto status = parse_status(unit[1].value);
+    REQUIRE(journal);
+    REQUIRE(status);
+    pairs.emplace_back(journal->journal.step, status->status);
+  }
+  CHECK(pairs
+        == std::vector<std::pair<tx_step, status_kind>>{
+          {tx_step::planned, status_kind::mottatt},
+          {tx_step::sent, status_kind::hos_oppdrag}});
+  INFO("no status travels alone");
+  for (auto& unit : f.sink->delivered)
+    if (unit.back().topic == "helved.status.v1")
+      CHECK(unit.size() > 1);
+}
+
 TEST_CASE("a lost status delivery is published again, never dropped") {
   fixture f;
   start_one(f);

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # The integration suite on a real Apache Kafka broker (tests/kafka/broker):
+#  0. the transaction cases of the kafka/transaction suite that the mock
+#     cluster cannot serve (abort, transactional offsets, fencing);
 #  1. the shared examples end to end, every expectation checked;
 #  2. a restart: state read back from the compacted state topics;
 #  3. a replay of every input topic from offset 0 under a new consumer
@@ -31,6 +33,9 @@ echo "real broker at $bootstrap"
 count() {
   kcat -C -e -q -b "$bootstrap" -t "$1" -f '.\n' 2>/dev/null | wc -l
 }
+
+echo "0. transactions on the real broker"
+UTSJEKK_TEST_BROKERS=$bootstrap "$build/tests/kafka/test_kafka_transaction"
 
 echo "1. the examples end to end"
 "$here/../e2e/basic.sh" "$build/utsjekk" "$build/harness/utsjekk-replay" \
