@@ -51,6 +51,9 @@ wait_line() {
 }
 
 start_os() {
+  # Empty the output first: the child truncates it only once it runs, and
+  # wait_line must not find the last run's ledger= line before that.
+  : >"$work/os.out"
   UTSJEKK_OS_STATE_DIR="$work/os" UTSJEKK_OS_PORT=${os_port:-0} \
     "$build/os_gateway/utsjekk-os" >"$work/os.out" 2>>"$work/os.log" &
   os_pid=$!
