@@ -1,6 +1,7 @@
 #include "os_gateway/os_service.hpp"
 
 #include "messages/error.hpp"
+#include "os_gateway/group_commit.hpp"
 #include "os_gateway/ledger_server.hpp"
 #include "os_gateway/offset_tracker.hpp"
 #include "os_gateway/responder.hpp"
@@ -12,6 +13,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -99,8 +101,21 @@ struct os_service::impl {
           return;
         batch.swap(events);
       }
-      for (auto& e : batch)
+      // Records of consecutive events share one commit; other events keep
+      // their place between them.
+      std::vector<kafka::record> records;
+      for (auto& e : batch) {
+        if (e.what == event::kind::records) {
+          std::move(e.records.begin(), e.records.end(),
+                    std::back_inserter(records));
+          continue;
+        }
+        if (!on_records(records))
+          return;
         handle(e);
+      }
+      if (!on_records(records))
+        return;
       fire_due();
     }
   }
@@ -108,9 +123,6 @@ struct os_service::impl {
   void handle(event& e) {
     switch (e.what) {
       case event::kind::records:
-        for (auto& rec : e.records)
-          if (!on_record(rec))
-            return;
         return;
       case event::kind::delivered:
         on_delivered(e.token, e.err);
@@ -122,46 +134,81 @@ struct os_service::impl {
     }
   }
 
-  /// Answers one input record; false once the worker must stop.
-  bool on_record(kafka::record& rec) {
-    offsets.begin(rec.tp, rec.offset);
-    response r;
-    std::optional<responder_state> to_save;
-    {
-      std::lock_guard<std::mutex> guard{os_mtx};
-      r = os->on_record(rec.value, cfg.now());
-      if (r.changed)
-        to_save = os->state();
+  /// Stops the worker for good after `err`; returns false.
+  bool fail(caf::error err) {
+    OS_LOG(error) << "utsjekk-os could not save its state, stops "
+                     "answering error="
+                  << render(err);
+    std::lock_guard<std::mutex> guard{mtx};
+    fatal = std::move(err);
+    stopping = true;
+    return false;
+  }
+
+  /// Answers a batch of input records with one durable write, then lets
+  /// their kvitteringer go; false once the worker must stop. Leaves
+  /// `recs` empty.
+  bool on_records(std::vector<kafka::record>& recs) {
+    if (recs.empty())
+      return true;
+    std::vector<std::string_view> xmls;
+    xmls.reserve(recs.size());
+    for (auto& rec : recs) {
+      offsets.begin(rec.tp, rec.offset);
+      xmls.emplace_back(rec.value);
     }
     // The state is on disk before any kvittering of it leaves.
-    if (to_save) {
-      if (auto err = file->save(*to_save)) {
-        OS_LOG(error) << "utsjekk-os could not save its state, stops "
-                         "answering error="
-                      << render(err);
-        std::lock_guard<std::mutex> guard{mtx};
-        fatal = std::move(err);
-        stopping = true;
-        return false;
-      }
-    }
+    auto answers = [&] {
+      std::lock_guard<std::mutex> guard{os_mtx};
+      return answer_batch(*os, xmls, cfg.now(),
+                          [this](const std::vector<responder_change>& xs) {
+                            return file->append(xs);
+                          });
+    }();
+    if (!answers)
+      return fail(std::move(answers.error()));
+    for (size_t i = 0; i < recs.size(); ++i)
+      dispatch(recs[i], (*answers)[i]);
+    recs.clear();
+    // Fold the log into a new snapshot once it has grown enough.
+    if (file->wants_snapshot())
+      return snapshot();
+    return true;
+  }
+
+  /// Writes the whole state as a new snapshot; false on failure.
+  bool snapshot() {
+    auto state = [this] {
+      std::lock_guard<std::mutex> guard{os_mtx};
+      return os->state();
+    }();
+    auto log_bytes = file->log_bytes();
+    if (auto err = file->save(state))
+      return fail(std::move(err));
+    OS_LOG(debug) << "utsjekk-os wrote a snapshot log_bytes=" << log_bytes
+                  << " snapshot_bytes=" << file->snapshot_bytes();
+    return true;
+  }
+
+  /// Lets the answer `r` to `rec`, durable now, take its way.
+  void dispatch(kafka::record& rec, response& r) {
     auto key = rec.key.value_or("");
     switch (r.what) {
       case response::kind::skip:
         finish(rec.tp, rec.offset);
-        return true;
+        return;
       case response::kind::unreadable:
         OS_LOG(warning) << "utsjekk-os skipped an unreadable oppdrag tx="
                         << key << " offset=" << rec.offset
                         << " error=" << render(r.error);
         finish(rec.tp, rec.offset);
-        return true;
+        return;
       case response::kind::lost:
         ++answered;
         OS_LOG(info) << "utsjekk-os lost the kvittering of an oppdrag tx="
                      << key;
         finish(rec.tp, rec.offset);
-        return true;
+        return;
       case response::kind::answer:
         break;
     }
@@ -171,11 +218,10 @@ struct os_service::impl {
                   << " delay_ms=" << r.delay.count()
                   << " copies=" << r.copies;
     auto token = next_token++;
-    out.emplace(token, outgoing{rec.tp, rec.offset, rec.key,
-                                std::move(r.kvittering), rec.headers,
-                                r.copies, 0});
+    out.emplace(token, outgoing{rec.tp, rec.offset, std::move(rec.key),
+                                std::move(r.kvittering),
+                                std::move(rec.headers), r.copies, 0});
     due.emplace(clock::now() + r.delay, std::make_pair(token, r.copies));
-    return true;
   }
 
   /// Produces every kvittering whose time has come.
@@ -251,7 +297,7 @@ os_service::start(os_service_config cfg) {
   if (!cfg.now)
     return caf::make_error(ec::invalid_config,
                            std::string{"utsjekk-os: no clock"});
-  // The base of earlier runs.
+  // The base of earlier runs: the snapshot, then the changes after it.
   st.file = std::make_unique<state_file>(cfg.state_dir);
   if (auto err = st.file->prepare())
     return err;
@@ -259,14 +305,20 @@ os_service::start(os_service_config cfg) {
   if (!saved)
     return std::move(saved.error());
   if (*saved) {
-    st.os = std::make_unique<responder>(cfg.profile, **saved);
+    auto& x = **saved;
+    st.os = std::make_unique<responder>(cfg.profile, x.snapshot);
+    for (const auto& change : x.changes)
+      st.os->replay(change);
     OS_LOG(info) << "utsjekk-os loaded its state file="
                  << st.file->path().string()
-                 << " bases=" << (*saved)->sim.bases.size()
-                 << " answered=" << (*saved)->answered.size();
+                 << " changes=" << x.changes.size()
+                 << " torn_bytes=" << x.torn_bytes;
   } else {
     st.os = std::make_unique<responder>(cfg.profile);
   }
+  // A fresh snapshot and log; the old log, torn tail and all, is done.
+  if (auto err = st.file->save(st.os->state()))
+    return err;
   st.cfg = std::move(cfg);
   // GET /ledger.
   auto* self = &st;

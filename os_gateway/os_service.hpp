@@ -47,10 +47,12 @@ struct os_service_config {
 /// answers each with the simulator after its latency by producing the
 /// kvittering under the same key and headers, and stores an input offset
 /// only once every kvittering before it is durable or its loss decided.
-/// The oppdrag base and the answers given are saved to the state directory
-/// after every change and before the kvittering leaves, and read back at
-/// start: a redelivered oppdrag gets the same kvittering again and changes
-/// nothing. Serves the ledger at GET /ledger.
+/// Records arrive in batches: the changes of a batch go to the change log
+/// of the state directory with one write and one fsync before any of its
+/// kvitteringer leaves, and the log is folded into a snapshot now and then
+/// (see state_file). The state is read back at start: a redelivered
+/// oppdrag gets the same kvittering again and changes nothing. Serves the
+/// ledger at GET /ledger.
 class os_service {
 public:
   ~os_service();

@@ -60,11 +60,14 @@ response responder::on_record(std::string_view xml, local_time now) {
   }
   auto out = sim_.receive(*parsed, now);
   result.changed = true;
+  result.change = responder_change{std::move(out.change), std::nullopt};
   result.delay = out.delay;
   const auto& made = out.kvittering ? *out.kvittering : *out.lost_kvittering;
   // A 12 changed nothing; its retry must be processed anew.
-  if (made.mmel->alvorlighetsgrad != "12")
+  if (made.mmel->alvorlighetsgrad != "12") {
     remember(hash, *made.mmel);
+    result.change->answered = answered_oppdrag{hash, *made.mmel};
+  }
   if (!out.kvittering) {
     result.what = response::kind::lost;
     return result;
@@ -73,6 +76,12 @@ response responder::on_record(std::string_view xml, local_time now) {
   result.kvittering = to_xml(made);
   result.copies = out.copies;
   return result;
+}
+
+void responder::replay(const responder_change& x) {
+  sim_.replay(x.sim);
+  if (x.answered)
+    remember(x.answered->oppdrag, x.answered->mmel);
 }
 
 responder_state responder::state() const {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,16 @@ struct responder_state {
                          const responder_state&) = default;
 };
 
+/// What answering one oppdrag changed in a responder: one entry of the
+/// change log that goes on from a saved `responder_state`.
+struct responder_change {
+  simulator_change sim;
+  /// The answer remembered; nullopt for a 12.
+  std::optional<answered_oppdrag> answered;
+  friend bool operator==(const responder_change&,
+                         const responder_change&) = default;
+};
+
 /// What to do with one record of the oppdrag topic.
 struct response {
   enum class kind : uint8_t {
@@ -69,6 +80,8 @@ struct response {
   int copies = 1;
   /// The state changed: save it before the kvittering leaves.
   bool changed = false;
+  /// What changed, when `changed`.
+  std::optional<responder_change> change;
   /// True when this repeats an earlier answer.
   bool repeated = false;
   caf::error error;
@@ -89,6 +102,10 @@ public:
   /// before gets its earlier kvittering again, held until OS opens when
   /// the profile keeps opening hours, without touching the base.
   response on_record(std::string_view xml, local_time now);
+
+  /// Applies `x`, which an earlier on_record() returned on a responder in
+  /// the state this one is in: the replay of a change log.
+  void replay(const responder_change& x);
 
   /// Everything to save.
   responder_state state() const;

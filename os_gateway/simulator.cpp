@@ -67,12 +67,23 @@ bool ends_mid_month(const oppdragslinje& l) {
 /// A draw in [0, 1) from the top 53 bits of one output. Spelled out instead
 /// of std::uniform_real_distribution, whose results differ between standard
 /// libraries, so that a seed means the same everywhere.
-double unit(std::mt19937_64& rng) {
+/// The generator, counting the outputs drawn from it, so that a change
+/// can say how far the generator moved.
+struct counted {
+  std::mt19937_64& rng;
+  uint64_t draws = 0;
+  uint64_t operator()() {
+    ++draws;
+    return rng();
+  }
+};
+
+double unit(counted& rng) {
   return static_cast<double>(rng() >> 11) * 0x1.0p-53;
 }
 
 /// A latency in [lo, hi] from one output; hi below lo counts as lo.
-std::chrono::milliseconds latency(std::mt19937_64& rng,
+std::chrono::milliseconds latency(counted& rng,
                                   std::chrono::milliseconds lo,
                                   std::chrono::milliseconds hi) {
   auto draw = rng();
@@ -149,16 +160,20 @@ simulator_snapshot simulator::snapshot() const {
 }
 
 answer simulator::receive(const oppdrag& x, local_time now) {
+  auto out = answer{};
   // Count the send before anything can reject it.
   ++received_;
+  out.change.received = received_;
   for (const auto& l : x.linjer)
     if (is_new(l))
-      ++sends_[l.delytelse_id];
+      out.change.sends[l.delytelse_id] = ++sends_[l.delytelse_id];
   // Draw the same four numbers whatever the outcome.
-  auto wait = latency(rng_, profile_.latency_min, profile_.latency_max);
-  auto technical = unit(rng_) < profile_.rate_12;
-  auto lost = unit(rng_) < profile_.rate_lost;
-  auto duplicate = unit(rng_) < profile_.rate_duplicate;
+  auto draw = counted{rng_};
+  auto wait = latency(draw, profile_.latency_min, profile_.latency_max);
+  auto technical = unit(draw) < profile_.rate_12;
+  auto lost = unit(draw) < profile_.rate_lost;
+  auto duplicate = unit(draw) < profile_.rate_duplicate;
+  out.change.draws = draw.draws;
   // A closed OS takes the oppdrag from its queue at the next opening.
   if (profile_.opening_hours && !is_open(now))
     wait +=
@@ -172,13 +187,15 @@ answer simulator::receive(const oppdrag& x, local_time now) {
   else
     result = reject(i == bases_.end() ? nullptr : &i->second, x);
   if (!result) {
-    apply(bases_[key], x);
+    auto& b = bases_[key];
+    apply(b, x);
+    out.change.base = key;
+    out.change.lines = b.lines;
     auto short_month =
         std::any_of(x.linjer.begin(), x.linjer.end(), ends_mid_month);
     result = short_month ? make_mmel(mnd_tom) : accepted();
   }
   // Echo the oppdrag with its mmel, unless the kvittering gets lost.
-  auto out = answer{};
   out.delay = wait;
   auto echo = x;
   echo.mmel = std::move(*result);
@@ -189,6 +206,22 @@ answer simulator::receive(const oppdrag& x, local_time now) {
     out.copies = duplicate ? 2 : 1;
   }
   return out;
+}
+
+void simulator::replay(const simulator_change& x) {
+  // The counters and the generator, as receive() left them.
+  received_ = x.received;
+  for (const auto& [id, n] : x.sends)
+    sends_[id] = n;
+  rng_.discard(x.draws);
+  if (!x.base)
+    return;
+  // The base the oppdrag was applied to, line by line.
+  auto& b = bases_[*x.base];
+  b.lines = x.lines;
+  b.index.clear();
+  for (size_t pos = 0; pos < b.lines.size(); ++pos)
+    b.index.emplace(b.lines[pos].line.delytelse_id, pos);
 }
 
 std::optional<mmel> simulator::reject(const base* b, const oppdrag& x) {

@@ -47,19 +47,6 @@ struct ledger_line {
   friend bool operator==(const ledger_line&, const ledger_line&) = default;
 };
 
-/// What the simulator answers to one oppdrag.
-struct answer {
-  /// The kvittering: the oppdrag echoed with mmel; nullopt when lost.
-  std::optional<oppdrag> kvittering;
-  /// When to deliver it, counted from the send.
-  std::chrono::milliseconds delay{0};
-  /// 1, or 2 when the kvittering is duplicated.
-  int copies = 1;
-  /// The kvittering OS made but lost, when `kvittering` is empty: what a
-  /// process that must answer a redelivered oppdrag the same way keeps.
-  std::optional<oppdrag> lost_kvittering;
-};
-
 /// Key of one oppdrag base in OS.
 struct base_key {
   std::string fagomraade;
@@ -97,6 +84,38 @@ struct simulator_snapshot {
   std::string rng;
   friend bool operator==(const simulator_snapshot&,
                          const simulator_snapshot&) = default;
+};
+
+/// What one `simulator::receive()` changed: enough to bring a simulator
+/// restored from the snapshot before the call to the state after it.
+struct simulator_change {
+  /// Oppdrag received after the call.
+  uint64_t received = 0;
+  /// Outputs the call drew from the random generator.
+  uint64_t draws = 0;
+  /// The send counts after the call of the delytelseIds it counted.
+  std::map<std::string, int> sends;
+  /// The base the oppdrag was applied to with all its lines after the
+  /// call; nullopt when no base changed (a rejection).
+  std::optional<base_key> base;
+  std::vector<simulator_snapshot::stored> lines;
+  friend bool operator==(const simulator_change&,
+                         const simulator_change&) = default;
+};
+
+/// What the simulator answers to one oppdrag.
+struct answer {
+  /// The kvittering: the oppdrag echoed with mmel; nullopt when lost.
+  std::optional<oppdrag> kvittering;
+  /// When to deliver it, counted from the send.
+  std::chrono::milliseconds delay{0};
+  /// 1, or 2 when the kvittering is duplicated.
+  int copies = 1;
+  /// The kvittering OS made but lost, when `kvittering` is empty: what a
+  /// process that must answer a redelivered oppdrag the same way keeps.
+  std::optional<oppdrag> lost_kvittering;
+  /// What the call changed, to log it and replay it on a snapshot.
+  simulator_change change;
 };
 
 /// The simulated OS. It keeps one oppdrag base per (kodeFagomraade,
@@ -148,6 +167,11 @@ public:
   /// calls give the same answers. A lost kvittering (the oppdrag processed
   /// and applied, `kvittering` empty) takes precedence over a duplicate.
   answer receive(const oppdrag& x, local_time now);
+
+  /// Applies what an earlier receive() changed (`answer::change`) to this
+  /// simulator, which must hold the state from before that call: the
+  /// replay of a change log on a snapshot.
+  void replay(const simulator_change& x);
 
   /// Every send counted per delytelseId (NY lines), rejected ones too.
   const std::map<std::string, int>& sends_per_delytelse() const;

@@ -126,6 +126,140 @@ boost::json::object mmel_json(const mmel& x) {
   return result;
 }
 
+/// The lines of one base as the saved state keeps them.
+boost::json::array stored_json(
+  const std::vector<simulator_snapshot::stored>& lines) {
+  boost::json::array result;
+  for (const auto& s : lines)
+    result.push_back(line_json(s.line, &s.chain));
+  return result;
+}
+
+/// Reads what stored_json() writes.
+caf::error read_stored(const json::cursor& x,
+                       std::vector<simulator_snapshot::stored>& out) {
+  auto lines = json::get_array(x);
+  if (!lines)
+    return std::move(lines.error());
+  for (auto& l : *lines) {
+    simulator_snapshot::stored s;
+    if (auto err = json::take(read_line(l), s.line))
+      return err;
+    if (auto err = json::take(json::get_string(l["chain"]), s.chain))
+      return err;
+    out.push_back(std::move(s));
+  }
+  return caf::none;
+}
+
+boost::json::object sends_json(const std::map<std::string, int>& sends) {
+  boost::json::object result;
+  for (const auto& [id, n] : sends)
+    result[id] = n;
+  return result;
+}
+
+/// Reads what sends_json() writes.
+caf::error read_sends(const json::cursor& x, std::map<std::string, int>& out) {
+  if (auto err = json::require_object(x))
+    return err;
+  for (const auto& kv : x.value()->get_object()) {
+    auto n = get_count(x[kv.key()]);
+    if (!n)
+      return std::move(n.error());
+    out[std::string{kv.key()}] = static_cast<int>(*n);
+  }
+  return caf::none;
+}
+
+boost::json::object answered_json(const answered_oppdrag& x) {
+  boost::json::object result;
+  result["oppdrag"] = x.oppdrag;
+  result["mmel"] = mmel_json(x.mmel);
+  return result;
+}
+
+caf::expected<answered_oppdrag> read_answered(const json::cursor& x) {
+  answered_oppdrag result;
+  if (auto err = json::require_object(x))
+    return err;
+  if (auto err = json::take(json::get_string(x["oppdrag"]), result.oppdrag))
+    return err;
+  if (auto err = json::take(read_mmel(x["mmel"]), result.mmel))
+    return err;
+  return result;
+}
+
+/// The saved state as an object, without its generation.
+boost::json::object state_object(const responder_state& x) {
+  boost::json::object result;
+  result["version"] = state_version;
+  result["received"] = x.sim.received;
+  result["rng"] = x.sim.rng;
+  result["sends"] = sends_json(x.sim.sends);
+  boost::json::array bases;
+  for (const auto& [key, lines] : x.sim.bases)
+    bases.push_back(base_json(key, stored_json(lines)));
+  result["bases"] = std::move(bases);
+  boost::json::array answered;
+  for (const auto& a : x.answered)
+    answered.push_back(answered_json(a));
+  result["answered"] = std::move(answered);
+  return result;
+}
+
+/// Reads what state_object() writes, and the generation when present.
+caf::expected<saved_snapshot> read_snapshot(std::string_view text) {
+  auto doc = json::parse(text, max_document_size);
+  if (!doc)
+    return std::move(doc.error());
+  json::cursor root{*doc};
+  if (auto err = json::require_object(root))
+    return err;
+  // A state of another format is not guessed at.
+  auto version = get_count(root["version"]);
+  if (!version)
+    return std::move(version.error());
+  if (*version != state_version)
+    return json::invalid(root["version"], "unknown state version "
+                                            + std::to_string(*version));
+  saved_snapshot result;
+  // A state saved before the change log has no generation: 0.
+  if (root["generation"].present())
+    if (auto err = json::take(get_count(root["generation"]),
+                              result.generation))
+      return err;
+  auto& sim = result.state.sim;
+  if (auto err = json::take(get_count(root["received"]), sim.received))
+    return err;
+  if (auto err = json::take(json::get_string(root["rng"]), sim.rng))
+    return err;
+  if (auto err = read_sends(root["sends"], sim.sends))
+    return err;
+  // Every line of every base, with its chain.
+  auto bases = json::get_array(root["bases"]);
+  if (!bases)
+    return std::move(bases.error());
+  for (auto& b : *bases) {
+    auto key = read_key(b);
+    if (!key)
+      return std::move(key.error());
+    if (auto err = read_stored(b["linjer"], sim.bases[*key]))
+      return err;
+  }
+  // The answers remembered, oldest first.
+  auto answered = json::get_array(root["answered"]);
+  if (!answered)
+    return std::move(answered.error());
+  for (auto& a : *answered) {
+    auto item = read_answered(a);
+    if (!item)
+      return std::move(item.error());
+    result.state.answered.push_back(std::move(*item));
+  }
+  return result;
+}
+
 } // namespace
 
 std::string ledger_to_json(const ledger_map& ledger) {
@@ -166,97 +300,72 @@ caf::expected<ledger_map> parse_ledger(std::string_view text) {
 }
 
 std::string to_json(const responder_state& x) {
-  boost::json::object result;
-  result["version"] = state_version;
-  result["received"] = x.sim.received;
-  result["rng"] = x.sim.rng;
-  boost::json::object sends;
-  for (const auto& [id, n] : x.sim.sends)
-    sends[id] = n;
-  result["sends"] = std::move(sends);
-  boost::json::array bases;
-  for (const auto& [key, lines] : x.sim.bases) {
-    boost::json::array items;
-    for (const auto& s : lines)
-      items.push_back(line_json(s.line, &s.chain));
-    bases.push_back(base_json(key, std::move(items)));
-  }
-  result["bases"] = std::move(bases);
-  boost::json::array answered;
-  for (const auto& a : x.answered) {
-    boost::json::object item;
-    item["oppdrag"] = a.oppdrag;
-    item["mmel"] = mmel_json(a.mmel);
-    answered.push_back(std::move(item));
-  }
-  result["answered"] = std::move(answered);
-  return boost::json::serialize(result);
+  return boost::json::serialize(state_object(x));
 }
 
 caf::expected<responder_state> parse_responder_state(std::string_view text) {
+  auto result = read_snapshot(text);
+  if (!result)
+    return std::move(result.error());
+  return std::move(result->state);
+}
+
+std::string to_json(const responder_state& x, uint64_t generation) {
+  auto result = state_object(x);
+  result["generation"] = generation;
+  return boost::json::serialize(result);
+}
+
+caf::expected<saved_snapshot> parse_snapshot(std::string_view text) {
+  return read_snapshot(text);
+}
+
+std::string to_json(const responder_change& x) {
+  boost::json::object result;
+  result["received"] = x.sim.received;
+  result["draws"] = x.sim.draws;
+  result["sends"] = sends_json(x.sim.sends);
+  if (x.sim.base)
+    result["base"] = base_json(*x.sim.base, stored_json(x.sim.lines));
+  else
+    result["base"] = nullptr;
+  if (x.answered)
+    result["answered"] = answered_json(*x.answered);
+  else
+    result["answered"] = nullptr;
+  return boost::json::serialize(result);
+}
+
+caf::expected<responder_change> parse_change(std::string_view text) {
   auto doc = json::parse(text, max_document_size);
   if (!doc)
     return std::move(doc.error());
   json::cursor root{*doc};
   if (auto err = json::require_object(root))
     return err;
-  // A state of another format is not guessed at.
-  auto version = get_count(root["version"]);
-  if (!version)
-    return std::move(version.error());
-  if (*version != state_version)
-    return json::invalid(root["version"], "unknown state version "
-                                            + std::to_string(*version));
-  responder_state result;
+  responder_change result;
   auto& sim = result.sim;
   if (auto err = json::take(get_count(root["received"]), sim.received))
     return err;
-  if (auto err = json::take(json::get_string(root["rng"]), sim.rng))
+  if (auto err = json::take(get_count(root["draws"]), sim.draws))
     return err;
-  // Sends per delytelseId.
-  auto sends = root["sends"];
-  if (auto err = json::require_object(sends))
+  if (auto err = read_sends(root["sends"], sim.sends))
     return err;
-  for (const auto& kv : sends.value()->get_object()) {
-    auto n = get_count(sends[kv.key()]);
-    if (!n)
-      return std::move(n.error());
-    sim.sends[std::string{kv.key()}] = static_cast<int>(*n);
-  }
-  // Every line of every base, with its chain.
-  auto bases = json::get_array(root["bases"]);
-  if (!bases)
-    return std::move(bases.error());
-  for (auto& b : *bases) {
-    auto key = read_key(b);
+  // The base after the change, when one changed.
+  if (!root["base"].absent()) {
+    auto key = read_key(root["base"]);
     if (!key)
       return std::move(key.error());
-    auto lines = json::get_array(b["linjer"]);
-    if (!lines)
-      return std::move(lines.error());
-    auto& out = sim.bases[*key];
-    for (auto& l : *lines) {
-      simulator_snapshot::stored s;
-      if (auto err = json::take(read_line(l), s.line))
-        return err;
-      if (auto err = json::take(json::get_string(l["chain"]), s.chain))
-        return err;
-      out.push_back(std::move(s));
-    }
+    sim.base = std::move(*key);
+    if (auto err = read_stored(root["base"]["linjer"], sim.lines))
+      return err;
   }
-  // The answers remembered, oldest first.
-  auto answered = json::get_array(root["answered"]);
-  if (!answered)
-    return std::move(answered.error());
-  for (auto& a : *answered) {
-    answered_oppdrag item;
-    if (auto err = json::require_object(a))
-      return err;
-    if (auto err = json::take(json::get_string(a["oppdrag"]), item.oppdrag))
-      return err;
-    if (auto err = json::take(read_mmel(a["mmel"]), item.mmel))
-      return err;
-    result.answered.push_back(std::move(item));
+  // The answer remembered, unless a 12.
+  if (!root["answered"].absent()) {
+    auto item = read_answered(root["answered"]);
+    if (!item)
+      return std::move(item.error());
+    result.answered = std::move(*item);
   }
   return result;
 }

@@ -5,6 +5,7 @@
 
 #include <caf/expected.hpp>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -31,7 +32,30 @@ caf::expected<ledger_map> parse_ledger(std::string_view json);
 /// "answered": [{"oppdrag", "mmel": {...}}]}`.
 std::string to_json(const responder_state& x);
 
-/// Reads what to_json() writes; errors name the field.
+/// Reads what to_json() writes; errors name the field. Ignores a
+/// "generation".
 caf::expected<responder_state> parse_responder_state(std::string_view json);
+
+/// A snapshot of the state directory and the number of its change log.
+struct saved_snapshot {
+  /// 0 for a state saved before the change log (no "generation").
+  uint64_t generation = 0;
+  responder_state state;
+};
+
+/// The snapshot file: to_json(x) with `"generation"`.
+std::string to_json(const responder_state& x, uint64_t generation);
+
+/// Reads what to_json(x, generation) writes, and the state of a build
+/// before the change log (generation 0).
+caf::expected<saved_snapshot> parse_snapshot(std::string_view json);
+
+/// One entry of the change log, on one line: `{"received", "draws",
+/// "sends", "base": {"kodeFagomraade", "fagsystemId", "linjer": [...with
+/// "chain"...]} or null, "answered": {"oppdrag", "mmel"} or null}`.
+std::string to_json(const responder_change& x);
+
+/// Reads what to_json(responder_change) writes; errors name the field.
+caf::expected<responder_change> parse_change(std::string_view json);
 
 } // namespace utsjekk::os

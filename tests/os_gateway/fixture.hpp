@@ -90,6 +90,41 @@ inline std::string new_sak_xml() {
               2025y / std::chrono::June / 13d, 1000)}));
 }
 
+/// `n` oppdrag over many saker "DPSAK<k>": per sak a new sak (line 1), a
+/// change chained to it (line 2), then an opphør of the chain; every
+/// seventh is a redelivery of the one before it.
+inline std::vector<std::string> mixed_xmls(size_t n) {
+  std::vector<std::string> result;
+  for (size_t i = 0; result.size() < n; ++i) {
+    // A redelivery now and then.
+    if (i % 7 == 6 && !result.empty()) {
+      result.push_back(result.back());
+      continue;
+    }
+    auto sak = "DPSAK" + std::to_string(i / 3);
+    auto step = i % 3;
+    oppdrag x;
+    if (step == 0) {
+      x = make_oppdrag(
+        "NY", {ny(1, std::nullopt, 2025y / std::chrono::June / 2d,
+                  2025y / std::chrono::June / 13d, 1000)});
+    } else {
+      auto l = ny(2, 1, 2025y / std::chrono::June / 9d,
+                  2025y / std::chrono::June / 13d, 1500);
+      l.ref_fagsystem_id = sak;
+      if (step == 2) {
+        l.kode_endring_linje = "ENDR";
+        l.kode_status_linje = "OPPH";
+        l.dato_status_fom = 2025y / std::chrono::June / 11d;
+      }
+      x = make_oppdrag("ENDR", {l});
+    }
+    x.fagsystem_id = sak;
+    result.push_back(to_xml(x));
+  }
+  return result;
+}
+
 /// The alvorlighetsgrad of a kvittering's XML.
 inline std::string grade_of(const std::string& xml) {
   auto parsed = parse_oppdrag(xml);

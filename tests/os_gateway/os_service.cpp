@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 using namespace utsjekk;
@@ -154,6 +155,40 @@ TEST_CASE("a lost kvittering is given to the resend") {
   auto got = w.wait_kvitteringer("tx-1", 1);
   CHECK(utsjekk::test::grade_of(got[0].value) == "00");
   CHECK(os->answered() == 2);
+}
+
+TEST_CASE("a burst is answered in batches and comes back after a restart") {
+  world w;
+  auto os = w.start_os();
+  auto xmls = utsjekk::test::mixed_xmls(300);
+  INFO("utsjekk sends the burst without waiting between oppdrag");
+  kafka::headers hdrs{{"fagsystem", "DAGPENGER"}};
+  for (size_t i = 0; i < xmls.size(); ++i)
+    REQUIRE_FALSE(
+      w.producer->produce(topic, "tx-" + std::to_string(i), xmls[i], hdrs, 0));
+  REQUIRE(w.deliveries.wait_for(xmls.size()));
+  auto all = w.seen.wait([&] {
+    size_t n = 0;
+    for (auto& rec : w.seen.records)
+      n += is_kvittering(rec.value) ? 1 : 0;
+    return n >= xmls.size();
+  });
+  REQUIRE(all);
+  CHECK(os->answered() == xmls.size());
+  INFO("the state directory holds one snapshot and its log");
+  std::vector<std::string> files;
+  for (auto& entry : std::filesystem::directory_iterator{w.state.path})
+    files.push_back(entry.path().filename().string());
+  std::sort(files.begin(), files.end());
+  CHECK(files == std::vector<std::string>{"os-log.1.jsonl", "os-state.json"});
+  CHECK(std::filesystem::file_size(w.state.path / "os-log.1.jsonl") > 0);
+  INFO("a restart loads the snapshot, replays the log, starts generation 2");
+  auto before = os->ledger_json();
+  os->stop();
+  auto again = w.start_os();
+  CHECK(again->ledger_json() == before);
+  CHECK(std::filesystem::exists(w.state.path / "os-log.2.jsonl"));
+  CHECK_FALSE(std::filesystem::exists(w.state.path / "os-log.1.jsonl"));
 }
 
 TEST_CASE("a kvittering leaves no earlier than its latency") {

@@ -97,4 +97,45 @@ TEST_CASE("a state of another version is refused") {
   CHECK_FALSE(parse_responder_state("not json"));
 }
 
+TEST_CASE("the snapshot carries its generation") {
+  auto state = busy_responder().state();
+  auto parsed = parse_snapshot(to_json(state, 42));
+  REQUIRE(parsed);
+  CHECK(parsed->generation == 42);
+  CHECK(parsed->state == state);
+  INFO("a state without one is generation 0");
+  auto old = parse_snapshot(to_json(state));
+  REQUIRE(old);
+  CHECK(old->generation == 0);
+  CHECK(old->state == state);
+}
+
+TEST_CASE("a change reads back whole, on one line") {
+  auto os = busy_responder();
+  SUBCASE("an accepted oppdrag: a base and an answer") {
+    auto r = os.on_record(to_xml(make_oppdrag(
+                            "ENDR", {ny(3, 1, 2025y / June / 16d,
+                                        2025y / June / 20d, 10)})),
+                          wednesday());
+    REQUIRE(r.change);
+    REQUIRE(r.change->sim.base);
+    REQUIRE(r.change->answered);
+    auto json = to_json(*r.change);
+    CHECK(json.find('\n') == std::string::npos);
+    auto parsed = parse_change(json);
+    REQUIRE(parsed);
+    CHECK(*parsed == *r.change);
+  }
+  SUBCASE("a rejection: no base") {
+    auto r = os.on_record(new_sak_xml() + " ", wednesday());
+    REQUIRE(r.change);
+    CHECK_FALSE(r.change->sim.base);
+    auto parsed = parse_change(to_json(*r.change));
+    REQUIRE(parsed);
+    CHECK(*parsed == *r.change);
+  }
+  CHECK_FALSE(parse_change("{}"));
+  CHECK_FALSE(parse_change(R"({"received":1,"draws":4,"sends":[]})"));
+}
+
 }
