@@ -142,7 +142,7 @@ utsjekk_config::utsjekk_config() {
          "restarts of a crashed transaction before FEILET 500 (default 3)")
     .add(max_in_flight, "max-in-flight",
          "unfinished records per partition before it is paused "
-         "(default 2000)")
+         "(default 200)")
     .add(demo_input, "demo-input",
          "JSON-lines file of records to produce into the embedded cluster")
     .add(log_level, "log-level",

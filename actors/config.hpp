@@ -45,7 +45,7 @@ inline constexpr uint32_t max_resends = 3;
 /// Restarts of a crashed oppdrag actor before its message is parked.
 inline constexpr uint32_t max_restarts = 3;
 /// Records a reader holds unfinished before it pauses its partition.
-inline constexpr size_t max_in_flight = 2000;
+inline constexpr size_t max_in_flight = 200;
 /// Oppdrag actors alive at once per fagsystem; further saker wait.
 inline constexpr size_t max_active_saker = 10000;
 /// Partitions per input topic on the embedded cluster.

@@ -11,14 +11,12 @@ intake_actor::behavior_type intake(
   std::map<std::string, fagsystem> topics,
   std::map<fagsystem, supervisor_actor> supervisors,
   status_publisher_actor publisher,
-  std::function<partition_control(const kafka::topic_partition&)> control,
-  size_t max_in_flight) {
+  std::function<partition_control(const kafka::topic_partition&)> control) {
   auto& st = self->state;
   st.topics = std::move(topics);
   st.supervisors = std::move(supervisors);
   st.publisher = std::move(publisher);
   st.control = std::move(control);
-  st.max_in_flight = max_in_flight;
   // Readers stop with the intake.
   self->set_exit_handler([self](caf::exit_msg& em) {
     for (auto& [tp, worker] : self->state.readers)
@@ -34,8 +32,7 @@ intake_actor::behavior_type intake(
           continue;
         auto worker = self->spawn(reader, tp, fs->second,
                                   st.supervisors.at(fs->second),
-                                  st.publisher, st.control(tp),
-                                  st.max_in_flight);
+                                  st.publisher, st.control(tp));
         st.readers.emplace(tp, worker);
       }
       UTSJEKK_LOG(info, "intake")

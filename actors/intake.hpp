@@ -15,9 +15,8 @@ struct intake_state {
   std::map<std::string, fagsystem> topics;
   std::map<fagsystem, supervisor_actor> supervisors;
   status_publisher_actor publisher;
-  /// Builds the offset and pause controls of one partition.
+  /// Builds the offset and flow controls of one partition.
   std::function<partition_control(const kafka::topic_partition&)> control;
-  size_t max_in_flight = 0;
   std::map<kafka::topic_partition, reader_actor> readers;
   /// Records that arrived for a partition without a reader.
   uint64_t dropped = 0;
@@ -29,7 +28,6 @@ intake_actor::behavior_type intake(
   std::map<std::string, fagsystem> topics,
   std::map<fagsystem, supervisor_actor> supervisors,
   status_publisher_actor publisher,
-  std::function<partition_control(const kafka::topic_partition&)> control,
-  size_t max_in_flight);
+  std::function<partition_control(const kafka::topic_partition&)> control);
 
 } // namespace utsjekk

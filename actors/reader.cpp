@@ -85,19 +85,14 @@ void reader_state::finish(int64_t offset) {
     stored = next;
     control.store_offset(next);
   }
-  if (paused && in_flight.size() <= max_in_flight / 2) {
-    paused = false;
-    control.set_paused(false);
-    UTSJEKK_LOG(debug, "reader")
-      << "reader resumed partition tp=" << kafka::to_string(tp);
-  }
+  if (control.released)
+    control.released(1);
 }
 
 reader_actor::behavior_type
 reader(reader_actor::stateful_pointer<reader_state> self,
        kafka::topic_partition tp, fagsystem fs, supervisor_actor supervisor,
-       status_publisher_actor publisher, partition_control control,
-       size_t max_in_flight) {
+       status_publisher_actor publisher, partition_control control) {
   auto& st = self->state;
   st.self = self;
   st.tp = std::move(tp);
@@ -105,7 +100,6 @@ reader(reader_actor::stateful_pointer<reader_state> self,
   st.supervisor = std::move(supervisor);
   st.publisher = std::move(publisher);
   st.control = std::move(control);
-  st.max_in_flight = max_in_flight;
   UTSJEKK_LOG(info, "reader")
     << "reader started tp=" << kafka::to_string(st.tp)
     << " fagsystem=" << to_string(fs);
@@ -125,13 +119,9 @@ reader(reader_actor::stateful_pointer<reader_state> self,
       }
       if (st.control.on_read && !batch.empty())
         st.control.on_read(fresh, batch.back().offset + 1);
-      if (!st.paused && st.in_flight.size() >= st.max_in_flight) {
-        st.paused = true;
-        st.control.set_paused(true);
-        UTSJEKK_LOG(debug, "reader")
-          << "reader paused partition tp=" << kafka::to_string(st.tp)
-          << " in_flight=" << st.in_flight.size();
-      }
+      // Records read before leave at once.
+      if (fresh < batch.size() && st.control.released)
+        st.control.released(batch.size() - fresh);
     },
     [self](atom::revoked) {
       auto& st = self->state;

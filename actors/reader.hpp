@@ -11,8 +11,10 @@ namespace utsjekk {
 struct partition_control {
   /// Stores `next_offset` as the partition's commit position.
   std::function<void(int64_t next_offset)> store_offset;
-  /// Pauses (true) or resumes (false) fetching.
-  std::function<void(bool paused)> set_paused;
+  /// Counts `n` records of the partition as gone from this reader
+  /// (finished, or skipped as read before): the flow control resumes the
+  /// partition once enough are gone.
+  std::function<void(size_t n)> released;
   /// Counts `n` records read, `next_offset` the next to read (metrics);
   /// may be empty.
   std::function<void(size_t n, int64_t next_offset)> on_read;
@@ -28,13 +30,11 @@ struct reader_state {
   supervisor_actor supervisor;
   status_publisher_actor publisher;
   partition_control control;
-  size_t max_in_flight = 0;
   /// Offsets handed on whose outcome is not durable yet (false) or is
   /// (true), in offset order.
   std::map<int64_t, bool> in_flight;
   /// The offset stored last (the next one to read), or -1.
   int64_t stored = -1;
-  bool paused = false;
   bool revoked = false;
   /// Records read, rejected as invalid and finished, for metrics.
   uint64_t consumed = 0;
@@ -55,8 +55,7 @@ struct reader_state {
 reader_actor::behavior_type
 reader(reader_actor::stateful_pointer<reader_state> self,
        kafka::topic_partition tp, fagsystem fs, supervisor_actor supervisor,
-       status_publisher_actor publisher, partition_control control,
-       size_t max_in_flight);
+       status_publisher_actor publisher, partition_control control);
 
 /// The content hash of a payload: SHA-256, hex.
 content_hash hash_of(std::string_view payload);

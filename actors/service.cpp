@@ -1,6 +1,7 @@
 #include "actors/service.hpp"
 
 #include "actors/admin.hpp"
+#include "actors/flow_control.hpp"
 #include "actors/http_server.hpp"
 #include "actors/intake.hpp"
 #include "actors/kafka_sink.hpp"
@@ -16,6 +17,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
+#include <atomic>
 #include <csignal>
 #include <mutex>
 #include <random>
@@ -236,7 +238,13 @@ service::start(caf::actor_system& sys, service_config cfg) {
     return *slot;
   };
   kafka::consumer_handlers handlers;
-  handlers.on_assigned = [target, stats = st.stats](const auto& tps) {
+  // Backpressure is decided where records are fetched: the poll thread
+  // pauses a partition once max-in-flight of its records are out.
+  auto flow = std::make_shared<flow_control>(cfg.max_in_flight);
+  auto polled = std::make_shared<std::atomic<kafka::consumer*>>(nullptr);
+  handlers.on_assigned = [target, flow, stats = st.stats](const auto& tps) {
+    for (auto& tp : tps)
+      flow->reset(tp);
     stats->assigned(tps);
     caf::anon_send(target(), atom::assigned::value, tps);
   };
@@ -244,8 +252,19 @@ service::start(caf::actor_system& sys, service_config cfg) {
     stats->revoked(tps);
     caf::anon_send(target(), atom::revoked::value, tps);
   };
-  handlers.on_records = [target](std::vector<kafka::record> batch) {
+  handlers.on_records = [target, flow, polled,
+                         stats = st.stats](std::vector<kafka::record> batch) {
+    auto tp = batch.empty() ? kafka::topic_partition{} : batch.front().tp;
+    auto pause = flow->handed(tp, batch.size());
     caf::anon_send(target(), atom::records::value, std::move(batch));
+    if (!pause)
+      return;
+    if (auto err = polled->load()->pause(tp))
+      UTSJEKK_LOG(warning, "consumer")
+        << "consumer could not pause tp=" << kafka::to_string(tp)
+        << " error=" << render(err);
+    else
+      stats->partition_paused();
   };
   handlers.on_error = [](const caf::error& err) {
     UTSJEKK_LOG(warning, "consumer")
@@ -265,6 +284,7 @@ service::start(caf::actor_system& sys, service_config cfg) {
     return consumer.error();
   st.consumer = std::move(*consumer);
   auto* raw = st.consumer.get();
+  polled->store(raw);
   offset_source offsets;
   offsets.uncommitted = [raw] { return raw->uncommitted(); };
   offsets.committed = [raw](const kafka::offset_map& x) {
@@ -272,7 +292,8 @@ service::start(caf::actor_system& sys, service_config cfg) {
   };
   offsets.group = [raw] { return raw->group_metadata(); };
   st.sink->attach_offsets(std::move(offsets));
-  auto control = [raw, stats = st.stats](const kafka::topic_partition& tp) {
+  auto control = [raw, flow,
+                  stats = st.stats](const kafka::topic_partition& tp) {
     partition_control result;
     result.on_read = [stats, tp](size_t n, int64_t next) {
       stats->read(tp, n, next);
@@ -283,20 +304,18 @@ service::start(caf::actor_system& sys, service_config cfg) {
           << "consumer could not store offset tp=" << kafka::to_string(tp)
           << " error=" << render(err);
     };
-    result.set_paused = [raw, tp, stats](bool paused) {
-      auto err = paused ? raw->pause(tp) : raw->resume(tp);
-      if (paused && !err)
-        stats->partition_paused();
-      if (err)
+    result.released = [raw, flow, tp](size_t n) {
+      if (!flow->released(tp, n))
+        return;
+      if (auto err = raw->resume(tp))
         UTSJEKK_LOG(warning, "consumer")
-          << "consumer could not pause or resume tp="
-          << kafka::to_string(tp) << " error=" << render(err);
+          << "consumer could not resume tp=" << kafka::to_string(tp)
+          << " error=" << render(err);
     };
     return result;
   };
   st.intake_handle = sys.spawn(intake, std::move(topics), st.supervisors,
-                               st.publisher, std::move(control),
-                               cfg.max_in_flight);
+                               st.publisher, std::move(control));
   {
     std::lock_guard<std::mutex> guard{*slot_mtx};
     *slot = st.intake_handle;

@@ -57,7 +57,7 @@ const char* const bench_usage =
     "  --os-12 RATE        share of oppdrag OS answers 12 (0)\n"
     "  --os-lost RATE      share of kvitteringer OS loses (0)\n"
     "  --max-in-flight N   utsjekk's unfinished records per partition\n"
-    "                      before it pauses the partition (2000)\n"
+    "                      before it pauses the partition (200)\n"
     "  --seed N            seed of the generator and OS (1)\n"
     "  --report FILE.json  the JSON report; FILE.html and FILE.md go beside\n"
     "  --no-baseline       skip the bare-librdkafka baseline\n"

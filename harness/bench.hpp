@@ -21,7 +21,7 @@ namespace utsjekk::bench {
 namespace defaults {
 
 inline constexpr uint64_t messages = 1000;
-inline constexpr uint64_t max_in_flight = 2000;
+inline constexpr uint64_t max_in_flight = 200;
 inline constexpr std::chrono::seconds timeout{600};
 /// The baseline's output topic, never read by utsjekk.
 inline constexpr const char* baseline_topic = "utsjekk.bench.baseline";

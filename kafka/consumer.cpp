@@ -16,7 +16,7 @@ namespace utsjekk::kafka {
 namespace {
 
 /// Records taken from librdkafka per round before they are handed on.
-constexpr int max_round = 500;
+constexpr int max_round = 100;
 
 /// How long the poll thread sleeps on an empty queue before it looks again
 /// (the queue wakes it earlier when something arrives).
