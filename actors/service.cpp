@@ -22,6 +22,9 @@
 #include <mutex>
 #include <random>
 
+#include <signal.h>
+#include <unistd.h>
+
 namespace utsjekk {
 
 std::atomic<bool> fatal_error{false};
@@ -63,6 +66,9 @@ struct service::impl {
   intake_actor intake_handle;
   std::shared_ptr<metrics> stats;
   admin_actor admin_handle;
+  /// Watches the core actors. Held here: CAF ends an actor that nobody
+  /// references, and an unheld watchdog ended at once, unseen.
+  caf::actor watchdog;
   std::unique_ptr<http_server> http;
   std::string admin_url;
   bool stopped = false;
@@ -352,7 +358,8 @@ service::start(caf::actor_system& sys, service_config cfg) {
                                     st.intake_handle.address()};
   for (auto& [fs, handle] : st.supervisors)
     core.push_back(handle.address());
-  sys.spawn([core](caf::event_based_actor* self) -> caf::behavior {
+  st.watchdog = sys.spawn([core](caf::event_based_actor* self)
+                            -> caf::behavior {
     auto alive = std::make_shared<size_t>(core.size());
     for (auto& addr : core)
       self->monitor(addr);
@@ -367,7 +374,9 @@ service::start(caf::actor_system& sys, service_config cfg) {
         << "service lost a core actor and stops reason="
         << render(dm.reason);
       fatal_error = true;
-      std::raise(SIGTERM);
+      // To the process, not this thread: main waits for it in sigwait,
+      // and every other thread blocks it.
+      ::kill(::getpid(), SIGTERM);
     });
     return {[](const std::string&) {}};
   });
@@ -406,6 +415,7 @@ void service::stop() {
     if (handle)
       caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
   };
+  kill(st.watchdog);
   kill(st.admin_handle);
   kill(st.intake_handle);
   for (auto& [fs, handle] : st.supervisors)

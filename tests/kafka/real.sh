@@ -6,7 +6,9 @@
 #  2. a restart: state read back from the compacted state topics;
 #  3. a replay of every input topic from offset 0 under a new consumer
 #     group: every key gets its final status again and nothing new
-#     reaches OS (I6).
+#     reaches OS (I6);
+#  4. fencing: a second instance with the same transactional id fences the
+#     first, which stops with exit status 1 once it next writes.
 # usage: real.sh BUILD_DIR EXAMPLES_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -15,10 +17,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 export UTSJEKK_KAFKA_STATE="$work/broker.state"
 pid=
+pid2=
 cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
+  for p in $pid $pid2; do
+    kill -KILL "$p" 2>/dev/null || true
+  done
   "$here/broker" stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -75,4 +78,59 @@ fi
 kill -TERM "$pid"
 wait "$pid"
 pid=
+
+echo "4. a fenced instance stops with exit status 1"
+UTSJEKK_ADMIN_PORT=0 "$build/utsjekk" --utsjekk.transactional-id=fence-$$ \
+  >"$work/a.out" 2>"$work/a.log" &
+pid=$!
+deadline=$((SECONDS + 60))
+until grep -q 'service started' "$work/a.log"; do
+  if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+    echo "the first instance did not start" >&2
+    tail -20 "$work/a.log" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+UTSJEKK_ADMIN_PORT=0 "$build/utsjekk" --utsjekk.transactional-id=fence-$$ \
+  --utsjekk.group-id=fence-other-$$ >"$work/b.out" 2>"$work/b.log" &
+pid2=$!
+deadline=$((SECONDS + 60))
+until grep -q 'service started' "$work/b.log"; do
+  if ! kill -0 "$pid2" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+    echo "the second instance did not start" >&2
+    tail -20 "$work/b.log" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+# The first instance writes again when input arrives: it finds itself
+# fenced there and must stop by itself.
+sed 's/"key": *"/&fence-/' "$examples/basic.jsonl" >"$work/fence.jsonl"
+"$build/harness/utsjekk-replay" --bootstrap "$bootstrap" \
+  --input "$work/fence.jsonl" --timeout 20 >"$work/fence.out" 2>&1 || true
+deadline=$((SECONDS + 60))
+while kill -0 "$pid" 2>/dev/null; do
+  if [ $SECONDS -ge $deadline ]; then
+    echo "the fenced instance did not stop within 60 s" >&2
+    tail -20 "$work/a.log" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+status=0
+wait "$pid" || status=$?
+pid=
+if [ "$status" -ne 1 ]; then
+  echo "the fenced instance exited with $status, not 1" >&2
+  tail -20 "$work/a.log" >&2
+  exit 1
+fi
+grep -q 'lost a core actor' "$work/a.log" || {
+  echo "the fenced instance did not say why it stopped" >&2
+  exit 1
+}
+kill -TERM "$pid2"
+wait "$pid2" || true
+pid2=
 echo "real broker suite passed"
