@@ -92,11 +92,28 @@ caf::error state_file::prepare() const {
 }
 
 caf::expected<std::optional<saved_state>> state_file::load() {
-  // No snapshot yet: nothing was saved.
+  // No snapshot yet: nothing was saved, unless a change log with changes
+  // says otherwise (the snapshot was lost; starting empty would forget
+  // what OS accepted, and the next snapshot would delete the log). An
+  // empty log is what a crash during the very first snapshot leaves.
   std::error_code err;
   if (!std::filesystem::exists(file_, err)) {
     if (err)
       return io_error("read " + file_.string(), err.value());
+    for (const auto& entry : std::filesystem::directory_iterator{dir_, err}) {
+      auto name = entry.path().filename().string();
+      std::error_code size_err;
+      if (name.rfind("os-log.", 0) == 0
+          && std::filesystem::file_size(entry.path(), size_err) > 0)
+        return caf::make_error(ec::io_failed,
+                               entry.path().string()
+                                 + " has no snapshot " + file_.string()
+                                 + " beside it: the state is damaged; "
+                                   "restore the snapshot, or empty the "
+                                   "folder to start with no state");
+    }
+    if (err)
+      return io_error("list " + dir_.string(), err.value());
     return std::optional<saved_state>{};
   }
   auto text = read_all(file_);

@@ -207,6 +207,35 @@ TEST_CASE("a missing log is an error") {
         != std::string::npos);
 }
 
+TEST_CASE("a log without its snapshot is an error, never an empty state") {
+  temp_dir dir;
+  auto os = responder{faulty()};
+  state_file file{dir.path};
+  REQUIRE_FALSE(file.save(os.state()));
+  auto log = file.log_path();
+  REQUIRE(std::filesystem::exists(log));
+  INFO("a log with changes in it, then the snapshot lost");
+  write_text(log, "{\"change\": 1}\n");
+  for (auto& name : names(dir.path))
+    if (name.rfind("os-log.", 0) != 0)
+      std::filesystem::remove(dir.path / name);
+  state_file again{dir.path};
+  auto loaded = again.load();
+  REQUIRE_FALSE(loaded);
+  CHECK(loaded.error() == ec::io_failed);
+  CHECK(error_message(loaded.error()).find("has no snapshot")
+        != std::string::npos);
+  INFO("the log is still there to restore from");
+  CHECK(std::filesystem::exists(log));
+  INFO("an empty log alone (a crash in the very first snapshot) loads as "
+       "no state");
+  write_text(log, "");
+  state_file first{dir.path};
+  auto empty = first.load();
+  REQUIRE_MESSAGE(empty, render(empty.error()));
+  CHECK_FALSE(*empty);
+}
+
 TEST_CASE("a crash inside save leaves the earlier generation") {
   temp_dir dir;
   auto os = responder{faulty()};
