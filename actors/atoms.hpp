@@ -30,6 +30,10 @@ struct out_record {
   std::optional<std::string> key;
   std::string value;
   kafka::headers headers;
+  /// A status that settles the input of its key (MOTTATT with the
+  /// journal step that makes the transaction resumable, or a terminal
+  /// status): its input offset may be committed in the same transaction.
+  bool settles = false;
 };
 
 /// One message as the admin endpoint shows it: queued on its sak, in
@@ -178,6 +182,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::tx_journal)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::tx_outcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::content_hash)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::tx_record)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<utsjekk::tx_record>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::fagsystem)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(utsjekk::out_record)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<utsjekk::utbetaling>)

@@ -17,6 +17,8 @@ namespace {
 struct unit {
   std::vector<out_record> recs;
   uint64_t token = 0;
+  /// The keys whose input the unit's statuses settle.
+  std::vector<settled_key> settles;
 };
 
 /// How often a retriable commit is tried before the batch is aborted.
@@ -146,23 +148,29 @@ struct kafka_sink::impl {
       if (fenced)
         return fenced;
     }
-    auto stored = offsets.uncommitted ? offsets.uncommitted()
-                                      : kafka::offset_map{};
+    // The offsets this batch moves: its statuses' inputs and what
+    // readers stored.
+    std::vector<settled_key> keys;
+    for (const auto& x : batch)
+      keys.insert(keys.end(), x.settles.begin(), x.settles.end());
+    auto plan = offsets.inputs ? offsets.inputs->plan(keys) : offset_plan{};
+    const auto& stored = plan.offsets;
     if (batch.empty() && stored.empty())
       return caf::none;
     auto started = std::chrono::steady_clock::now();
     auto err = transact(batch, stored);
     UTSJEKK_LOG(debug, "kafka-sink")
       << "kafka sink ended a transaction units=" << batch.size()
-      << " offsets=" << stored.size() << " ms="
+      << " offsets=" << stored.size() << " settled=" << plan.settled.size()
+      << " ms="
       << std::chrono::duration_cast<std::chrono::milliseconds>(
            std::chrono::steady_clock::now() - started)
            .count()
       << " error=" << render(err);
     if (!err) {
       ++commits;
-      if (!stored.empty() && offsets.committed)
-        offsets.committed(stored);
+      if (offsets.inputs)
+        offsets.inputs->committed(plan);
       return caf::none;
     }
     // Stored offsets wait for the next transaction.
@@ -273,7 +281,14 @@ caf::error kafka_sink::produce(std::vector<out_record> recs,
   if (impl_->stopping)
     return caf::make_error(ec::shutting_down,
                            std::string{"kafka sink: stopped"});
-  impl_->queue.push_back(unit{std::move(recs), token});
+  // Statuses that settle their input name it, with the moment they were
+  // queued: only inputs read before can be what they answer.
+  std::vector<settled_key> settles;
+  for (const auto& rec : recs)
+    if (rec.settles && rec.key)
+      settles.push_back(settled_key{
+        *rec.key, impl_->offsets.inputs ? impl_->offsets.inputs->epoch() : 0});
+  impl_->queue.push_back(unit{std::move(recs), token, std::move(settles)});
   impl_->cv.notify_all();
   return caf::none;
 }

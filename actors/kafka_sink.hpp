@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/input_offsets.hpp"
 #include "actors/status_publisher.hpp"
 #include "kafka/kafka.hpp"
 
@@ -49,13 +50,10 @@ struct kafka_sink_config {
 /// batch size.
 caf::error validate(const kafka_sink_config& cfg);
 
-/// Where the sink's transactions find the input offsets to commit: a
-/// consumer in offset_commit::transactional mode.
+/// Where the sink's transactions find the input offsets to commit.
 struct offset_source {
-  /// The stored offsets not committed yet.
-  std::function<kafka::offset_map()> uncommitted;
-  /// These offsets were committed by a transaction.
-  std::function<void(const kafka::offset_map&)> committed;
+  /// The input records with and without a durable outcome.
+  std::shared_ptr<input_offsets> inputs;
   /// The consumer's group membership as of now.
   std::function<std::unique_ptr<kafka::group_metadata>()> group;
 };
@@ -68,10 +66,13 @@ struct offset_source {
 /// its error for every unit in it (the requesters retry). A unit is never
 /// split across transactions.
 ///
-/// An input offset is stored only once the outcome of its record is
-/// durable, that is after the transaction holding that outcome committed;
-/// it therefore rides in a later transaction: the next batch, or one of
-/// its own after `offset_linger`, or the last one on revoke and shutdown.
+/// Input offsets ride in the transaction that makes their records'
+/// outcome durable: a status record that settles its key (see
+/// out_record::settles) takes its input's offset along, so the journal
+/// step, its MOTTATT and the offset, or a terminal status and the offset,
+/// are one transaction. Offsets a reader stores later (see input_offsets)
+/// ride in the next batch, or in one of their own after `offset_linger`,
+/// or in the last one on revoke and shutdown.
 ///
 /// One thread of the sink owns the producer and makes every call of its
 /// transactional API; produce() only queues, so actors never block on a
@@ -92,7 +93,7 @@ public:
   /// Names where input offsets come from; set before the consumer starts.
   void attach_offsets(offset_source src);
 
-  /// Input offsets were stored: commit them soon. Thread-safe.
+  /// A reader stored input offsets: commit them soon. Thread-safe.
   void offsets_stored();
 
   /// Names what runs, once, on the sink's thread when the producer is

@@ -22,6 +22,9 @@ void reader_state::process(const kafka::record& rec) {
     UTSJEKK_LOG(warning, "reader")
       << "reader got a record without key tp=" << kafka::to_string(tp)
       << " offset=" << offset;
+  // Its status settles it by key, and may take its offset along.
+  if (control.opened)
+    control.opened(offset, key.value);
   // A key that is not UTF-8 cannot be journaled or matched: answer it
   // under its own bytes, like any invalid record.
   if (!json::is_valid_utf8(key.value)) {

@@ -4,12 +4,16 @@
 
 #include <functional>
 #include <map>
+#include <string>
 
 namespace utsjekk {
 
 /// What a reader may do to its partition on the consumer.
 struct partition_control {
-  /// Stores `next_offset` as the partition's commit position.
+  /// Record `offset` with this key is handed on: a status that settles
+  /// the key may commit its offset (see input_offsets); may be empty.
+  std::function<void(int64_t offset, const std::string& key)> opened;
+  /// Every record before `next_offset` has a durable outcome.
   std::function<void(int64_t next_offset)> store_offset;
   /// Counts `n` records of the partition as gone from this reader
   /// (finished, or skipped as read before): the flow control resumes the

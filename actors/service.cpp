@@ -8,6 +8,7 @@
 #include "actors/logging.hpp"
 #include "actors/os_gateway.hpp"
 #include "actors/state_loader.hpp"
+#include "actors/input_offsets.hpp"
 #include "actors/state_store.hpp"
 #include "actors/supervisor.hpp"
 #include "messages/error.hpp"
@@ -218,6 +219,12 @@ service::start(caf::actor_system& sys, service_config cfg) {
   if (!loaded)
     return loaded.error();
   st.stats->state_loaded();
+  // Transactions an earlier run journaled but did not finish resume
+  // before any input: their offsets may be committed already.
+  std::vector<tx_record> unfinished;
+  for (auto& [key, rec] : loaded->journal)
+    if (!rec.outcome)
+      unfinished.push_back(rec);
   st.store = sys.spawn(state_store, std::move(*loaded), st.publisher,
                        cfg.state);
   // The transport to OS.
@@ -229,6 +236,7 @@ service::start(caf::actor_system& sys, service_config cfg) {
     st.supervisors[fs] = sys.spawn(supervisor, fs, peers, cfg.oppdrag,
                                    next_id, cfg.max_restarts,
                                    defaults::max_active_saker);
+    caf::anon_send(st.supervisors[fs], atom::start::value, unfinished);
   }
   // The consumer; its poll thread hands everything to the intake actor.
   std::map<std::string, fagsystem> topics;
@@ -247,16 +255,30 @@ service::start(caf::actor_system& sys, service_config cfg) {
   // Backpressure is decided where records are fetched: the poll thread
   // pauses a partition once max-in-flight of its records are out.
   auto flow = std::make_shared<flow_control>(cfg.max_in_flight);
+  // Which input records have a durable outcome: their offsets go in the
+  // sink's transactions.
+  auto inputs = std::make_shared<input_offsets>();
+  auto* sink_raw = st.sink.get();
   auto polled = std::make_shared<std::atomic<kafka::consumer*>>(nullptr);
-  handlers.on_assigned = [target, flow, stats = st.stats](const auto& tps) {
+  handlers.on_assigned = [target, flow, inputs,
+                          stats = st.stats](const auto& tps) {
+    inputs->assign(tps);
     for (auto& tp : tps)
       flow->reset(tp);
     stats->assigned(tps);
     caf::anon_send(target(), atom::assigned::value, tps);
   };
-  handlers.on_revoked = [target, stats = st.stats](const auto& tps) {
+  handlers.on_revoked = [target, inputs, sink_raw,
+                         stats = st.stats](const auto& tps) {
     stats->revoked(tps);
     caf::anon_send(target(), atom::revoked::value, tps);
+    // What is durable by now is committed while the partitions are ours;
+    // their next owner starts there.
+    if (auto err = sink_raw->flush(defaults::tx_timeout))
+      UTSJEKK_LOG(warning, "consumer")
+        << "consumer could not commit before a revoke error="
+        << render(err);
+    inputs->forget(tps);
   };
   handlers.on_records = [target, flow, polled,
                          stats = st.stats](std::vector<kafka::record> batch) {
@@ -277,9 +299,7 @@ service::start(caf::actor_system& sys, service_config cfg) {
       << "consumer reported an error error=" << render(err);
   };
   // Input offsets are committed only in the sink's transactions; on
-  // revoke and close the consumer waits for one holding what it stored.
-  auto* sink_raw = st.sink.get();
-  handlers.on_stored = [sink_raw] { sink_raw->offsets_stored(); };
+  // revoke and close the consumer waits for one holding what is durable.
   handlers.commit_offsets = [sink_raw] {
     return sink_raw->flush(defaults::tx_timeout);
   };
@@ -292,23 +312,21 @@ service::start(caf::actor_system& sys, service_config cfg) {
   auto* raw = st.consumer.get();
   polled->store(raw);
   offset_source offsets;
-  offsets.uncommitted = [raw] { return raw->uncommitted(); };
-  offsets.committed = [raw](const kafka::offset_map& x) {
-    raw->mark_committed(x);
-  };
+  offsets.inputs = inputs;
   offsets.group = [raw] { return raw->group_metadata(); };
   st.sink->attach_offsets(std::move(offsets));
-  auto control = [raw, flow,
+  auto control = [raw, flow, inputs, sink_raw,
                   stats = st.stats](const kafka::topic_partition& tp) {
     partition_control result;
     result.on_read = [stats, tp](size_t n, int64_t next) {
       stats->read(tp, n, next);
     };
-    result.store_offset = [raw, tp](int64_t next) {
-      if (auto err = raw->store_offset(tp, next))
-        UTSJEKK_LOG(debug, "consumer")
-          << "consumer could not store offset tp=" << kafka::to_string(tp)
-          << " error=" << render(err);
+    result.opened = [inputs, tp](int64_t offset, const std::string& key) {
+      inputs->opened(tp, offset, key);
+    };
+    result.store_offset = [inputs, sink_raw, tp](int64_t next) {
+      if (inputs->stored(tp, next))
+        sink_raw->offsets_stored();
     };
     result.released = [raw, flow, tp](size_t n) {
       if (!flow->released(tp, n))

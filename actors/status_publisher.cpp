@@ -49,8 +49,11 @@ status_publisher_state::enqueue(std::vector<out_record> recs,
 out_record
 status_publisher_state::status_record(const tx_id& key, fagsystem fs,
                                       const status_reply& status) const {
+  // Every status but HOS_OPPDRAG is the first durable outcome of an
+  // input: MOTTATT goes with the journal step, the others are terminal.
   return out_record{status_topic, key.value, to_json(status),
-                    {{"fagsystem", std::string{to_string(fs)}}}};
+                    {{"fagsystem", std::string{to_string(fs)}}},
+                    status.status != status_kind::hos_oppdrag};
 }
 
 status_publisher_actor::behavior_type status_publisher(

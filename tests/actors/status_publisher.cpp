@@ -78,6 +78,31 @@ TEST_CASE("a status with records is one unit with the status last") {
   CHECK(x.statuses[static_cast<size_t>(status_kind::ok)] == 1);
 }
 
+TEST_CASE("MOTTATT and terminal statuses settle their input, HOS_OPPDRAG "
+          "and other records do not") {
+  fixture f;
+  for (auto kind : {status_kind::mottatt, status_kind::hos_oppdrag,
+                    status_kind::ok, status_kind::feilet}) {
+    status_reply status{kind, {}, {}, false};
+    auto result = answer(f, f.self->request(
+                              f.publisher, caf::infinite,
+                              atom::publish::value, tx_id{"k1"},
+                              fagsystem::aap, status,
+                              std::vector<out_record>{out_record{
+                                "utsjekk.journal.v1", "k1", "{}", {}}}));
+    REQUIRE(result);
+  }
+  REQUIRE(f.sink->delivered.size() == 4);
+  for (auto& unit : f.sink->delivered) {
+    REQUIRE(unit.size() == 2);
+    CHECK_FALSE(unit[0].settles);
+  }
+  CHECK(f.sink->delivered[0][1].settles);
+  CHECK_FALSE(f.sink->delivered[1][1].settles);
+  CHECK(f.sink->delivered[2][1].settles);
+  CHECK(f.sink->delivered[3][1].settles);
+}
+
 TEST_CASE("a fenced producer stops the publisher") {
   fixture f;
   f.self->monitor(f.publisher);
