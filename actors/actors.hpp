@@ -123,6 +123,9 @@ using supervisor_actor = caf::typed_actor<
   // once that is durable.
   caf::replies_to<atom::submit, decoded_message, content_hash>::with<
     tx_outcome>,
+  // Resumes unfinished transactions of an earlier run from their journal,
+  // each ahead of any input on its sak; sent once, before input.
+  caf::reacts_to<atom::start, std::vector<tx_record>>,
   // An oppdrag actor journals the step it reached.
   caf::reacts_to<atom::journal, tx_id, tx_journal>,
   // An oppdrag actor reached its terminal status.

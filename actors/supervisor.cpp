@@ -157,7 +157,9 @@ void supervisor_state::complete_front(const sak_key& sak,
     history.pop_back();
   if (cfg.stats)
     cfg.stats->answered(outcome.key);
-  item.promise.deliver(outcome);
+  // A transaction resumed from the journal has nobody waiting.
+  if (item.promise.pending())
+    item.promise.deliver(outcome);
   busy.erase(sak);
   start_next(sak);
   fill_slots();
@@ -367,7 +369,7 @@ supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
     st.update_gauges();
   });
   // On shutdown, the transactions in flight stop with their supervisor;
-  // their offsets were never stored, so they are read again on restart.
+  // a journaled one resumes on restart, the others are read again.
   self->set_exit_handler([self](caf::exit_msg& em) {
     for (auto& [addr, run] : self->state.active)
       self->send_exit(addr, em.reason);
@@ -385,6 +387,37 @@ supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
       st.start_next(sak);
       st.update_gauges();
       return promise;
+    },
+    [self](atom::start, std::vector<tx_record>& unfinished) {
+      auto& st = self->state;
+      // Their input offsets may be committed already: the journal is all
+      // that is left of them, and it holds the whole plan.
+      std::set<sak_key> saker;
+      for (auto& rec : unfinished) {
+        if (rec.fagsystem != st.fagsystem || rec.outcome)
+          continue;
+        if (rec.journal.step != tx_step::planned
+            && rec.journal.step != tx_step::sent) {
+          UTSJEKK_LOG(warning, "supervisor")
+            << "supervisor cannot resume a transaction without a plan tx="
+            << rec.key.value << " step=" << to_string(rec.journal.step);
+          continue;
+        }
+        UTSJEKK_LOG(info, "supervisor")
+          << "supervisor queues a transaction of an earlier run tx="
+          << rec.key.value << " step=" << to_string(rec.journal.step);
+        decoded_message msg;
+        msg.key = rec.key;
+        msg.fagsystem = rec.fagsystem;
+        msg.sak = rec.sak;
+        st.queues[rec.sak].push_back(
+          {std::move(msg), std::move(rec.hash), {}, st.now()});
+        ++st.pending;
+        saker.insert(rec.sak);
+      }
+      for (auto& sak : saker)
+        st.start_next(sak);
+      st.update_gauges();
     },
     [self](atom::resend, const sak_key& sak, status_reply& status) {
       self->state.settle_front(sak, std::move(status));
