@@ -4,6 +4,7 @@
 #include "kafka/kafka.hpp"
 #include "messages/decode.hpp"
 #include "messages/error.hpp"
+#include "messages/jsonl.hpp"
 #include "messages/oppdrag_xml.hpp"
 #include "messages/status_json.hpp"
 #include "messages/time.hpp"
@@ -17,10 +18,13 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <sstream>
 
 namespace utsjekk {
 
 namespace {
+
+using jsonl::string_at;
 
 /// One record of the input file.
 struct input_record {
@@ -39,30 +43,15 @@ caf::error fail(std::string what) {
 /// Reads a JSON-lines file into objects.
 caf::expected<std::vector<boost::json::object>>
 read_jsonl(const std::string& path) {
-  std::ifstream in{path};
+  std::ifstream in{path, std::ios::binary};
   if (!in)
     return fail("cannot read " + path);
-  std::vector<boost::json::object> result;
-  std::string line;
-  size_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos)
-      continue;
-    boost::json::error_code err;
-    auto value = boost::json::parse(line, err);
-    if (err || !value.is_object())
-      return fail(path + ":" + std::to_string(number) + ": not a JSON object");
-    result.push_back(std::move(value.as_object()));
-  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto result = jsonl::parse(text.str());
+  if (!result)
+    return fail(path + ": " + error_message(result.error()));
   return result;
-}
-
-std::string string_at(const boost::json::object& obj, std::string_view key) {
-  auto i = obj.find(key);
-  if (i == obj.end() || !i->value().is_string())
-    return {};
-  return std::string{i->value().as_string()};
 }
 
 caf::expected<std::vector<input_record>>

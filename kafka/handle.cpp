@@ -82,4 +82,33 @@ caf::error first_partition_error(const std::string& what,
   return {};
 }
 
+headers_ptr copy_headers(const headers& hdrs) {
+  headers_ptr result{rd_kafka_headers_new(hdrs.size())};
+  for (const auto& [name, value] : hdrs)
+    rd_kafka_header_add(result.get(), name.data(),
+                        static_cast<ssize_t>(name.size()), value.data(),
+                        static_cast<ssize_t>(value.size()));
+  return result;
+}
+
+rd_kafka_resp_err_t enqueue(rd_kafka_t* rk, const std::string& topic,
+                            const std::optional<std::string>& key,
+                            const std::string& value, headers_ptr& hdrs,
+                            void* opaque) {
+  // librdkafka copies key and value (F_COPY) and keeps the headers only
+  // when it takes the record.
+  const void* key_data = key ? key->data() : nullptr;
+  size_t key_size = key ? key->size() : 0;
+  auto err = rd_kafka_producev(
+    rk, RD_KAFKA_V_TOPIC(topic.c_str()),
+    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+    RD_KAFKA_V_KEY(key_data, key_size),
+    RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+    RD_KAFKA_V_HEADERS(hdrs.get()), RD_KAFKA_V_OPAQUE(opaque),
+    RD_KAFKA_V_END);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+    static_cast<void>(hdrs.release());
+  return err;
+}
+
 } // namespace utsjekk::kafka::detail

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,28 @@ struct partition_list_deleter {
 /// An owned partition list.
 using partition_list_ptr
   = std::unique_ptr<rd_kafka_topic_partition_list_t, partition_list_deleter>;
+
+/// Destroys the headers of a record that librdkafka did not take.
+struct headers_deleter {
+  void operator()(rd_kafka_headers_t* x) const {
+    rd_kafka_headers_destroy(x);
+  }
+};
+
+/// Headers owned until librdkafka takes them with their record.
+using headers_ptr = std::unique_ptr<rd_kafka_headers_t, headers_deleter>;
+
+/// Copies `hdrs` into headers that librdkafka can take with a record.
+headers_ptr copy_headers(const headers& hdrs);
+
+/// Enqueues a copy of one record on the producer `rk`: a missing `key` is
+/// a null key, not an empty one; `opaque` comes back in its delivery
+/// report. On success librdkafka owns `hdrs` and it is released; on an
+/// error the caller still owns it and may try again.
+rd_kafka_resp_err_t enqueue(rd_kafka_t* rk, const std::string& topic,
+                            const std::optional<std::string>& key,
+                            const std::string& value, headers_ptr& hdrs,
+                            void* opaque = nullptr);
 
 /// Properties as librdkafka names them.
 using property_map = std::map<std::string, std::string>;

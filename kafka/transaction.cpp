@@ -40,13 +40,6 @@ int to_ms(std::chrono::milliseconds x) {
   return static_cast<int>(x.count());
 }
 
-/// Destroys the headers of a record that librdkafka did not take.
-struct headers_deleter {
-  void operator()(rd_kafka_headers_t* x) const {
-    rd_kafka_headers_destroy(x);
-  }
-};
-
 } // namespace
 
 group_metadata::group_metadata(std::unique_ptr<impl> x)
@@ -123,29 +116,14 @@ transactional_producer::produce(const std::string& topic,
                                 const std::string& value,
                                 const headers& hdrs) {
   // Copy the headers; librdkafka takes them only when it takes the record.
-  std::unique_ptr<rd_kafka_headers_t, headers_deleter> owned{
-    rd_kafka_headers_new(hdrs.size())};
-  for (const auto& [name, val] : hdrs)
-    rd_kafka_header_add(owned.get(), name.data(),
-                        static_cast<ssize_t>(name.size()), val.data(),
-                        static_cast<ssize_t>(val.size()));
-  // A missing key is a null key, not an empty one.
-  const void* key_data = key ? key->data() : nullptr;
-  size_t key_size = key ? key->size() : 0;
+  auto owned = detail::copy_headers(hdrs);
   // Enqueue; on a full local queue let librdkafka make room, a bounded
   // time.
   auto deadline = std::chrono::steady_clock::now() + queue_full_patience;
   for (;;) {
-    auto err = rd_kafka_producev(
-      impl_->rk.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
-      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-      RD_KAFKA_V_KEY(key_data, key_size),
-      RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-      RD_KAFKA_V_HEADERS(owned.get()), RD_KAFKA_V_END);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      static_cast<void>(owned.release());
+    auto err = detail::enqueue(impl_->rk.get(), topic, key, value, owned);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
       return {};
-    }
     // A fatal error (fenced) names its cause separately.
     if (err == RD_KAFKA_RESP_ERR__FATAL) {
       std::array<char, 512> text{};

@@ -1,5 +1,6 @@
 #include "messages/decode.hpp"
 #include "messages/error.hpp"
+#include "messages/jsonl.hpp"
 #include "os_gateway/expected_ledger.hpp"
 #include "os_gateway/state_json.hpp"
 
@@ -12,6 +13,7 @@
 #include <string_view>
 
 using namespace utsjekk;
+using jsonl::string_at;
 
 namespace {
 
@@ -23,35 +25,27 @@ constexpr const char* usage
     "statuses, and compares it per base and day with a ledger as utsjekk-os\n"
     "serves it at GET /ledger. Exits 0 when they are equal.\n";
 
-/// The JSON objects of a JSON-lines file; exits on a bad line.
-std::vector<boost::json::object> read_jsonl(const std::string& path) {
-  std::ifstream in{path};
+/// The whole content of `path`; exits when it cannot be read.
+std::string read_file(const std::string& path) {
+  std::ifstream in{path, std::ios::binary};
   if (!in) {
     std::cerr << "utsjekk-ledger-check: cannot read " << path << '\n';
     std::exit(2);
   }
-  std::vector<boost::json::object> result;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos)
-      continue;
-    boost::json::error_code err;
-    auto value = boost::json::parse(line, err);
-    if (err || !value.is_object()) {
-      std::cerr << "utsjekk-ledger-check: " << path
-                << ": a line is not a JSON object\n";
-      std::exit(2);
-    }
-    result.push_back(std::move(value.as_object()));
-  }
-  return result;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::move(text).str();
 }
 
-std::string string_at(const boost::json::object& obj, std::string_view key) {
-  auto i = obj.find(key);
-  if (i == obj.end() || !i->value().is_string())
-    return {};
-  return std::string{i->value().as_string()};
+/// The JSON objects of a JSON-lines file; exits on a bad line.
+std::vector<boost::json::object> read_jsonl(const std::string& path) {
+  auto result = jsonl::parse(read_file(path));
+  if (!result) {
+    std::cerr << "utsjekk-ledger-check: " << path << ": "
+              << error_message(result.error()) << '\n';
+    std::exit(2);
+  }
+  return std::move(*result);
 }
 
 } // namespace
@@ -93,10 +87,7 @@ int main(int argc, char** argv) {
     messages.push_back({std::move(*msg), i != accepted.end() && i->second});
   }
   // What OS pays by its ledger.
-  std::ifstream in{ledger_path};
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto ledger = os::parse_ledger(text.str());
+  auto ledger = os::parse_ledger(read_file(ledger_path));
   if (!ledger) {
     std::cerr << "utsjekk-ledger-check: " << ledger_path << ": "
               << render(ledger.error()) << '\n';

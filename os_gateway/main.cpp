@@ -1,15 +1,10 @@
+#include "actors/logging.hpp"
 #include "kafka/kafka.hpp"
 #include "messages/error.hpp"
 #include "messages/time.hpp"
 #include "os_gateway/os_service.hpp"
 #include "os_gateway/profile_options.hpp"
 
-#include <boost/log/core.hpp>
-#include <boost/log/expressions.hpp>
-#include <boost/log/support/date_time.hpp>
-#include <boost/log/trivial.hpp>
-#include <boost/log/utility/setup/common_attributes.hpp>
-#include <boost/log/utility/setup/console.hpp>
 #include <caf/actor_system_config.hpp>
 
 #include <charconv>
@@ -45,37 +40,6 @@ public:
   std::string log_level = "info";
   os::profile_options profile;
 };
-
-/// One line per event on standard error, at `level` and above; false for
-/// an unknown level (then info).
-bool init_log(std::string_view level) {
-  namespace logging = boost::log;
-  namespace expr = boost::log::expressions;
-  using sev = logging::trivial::severity_level;
-  auto known = true;
-  auto min = sev::info;
-  if (level == "trace")
-    min = sev::trace;
-  else if (level == "debug")
-    min = sev::debug;
-  else if (level == "warning")
-    min = sev::warning;
-  else if (level == "error")
-    min = sev::error;
-  else if (level != "info")
-    known = false;
-  logging::add_common_attributes();
-  logging::add_console_log(
-    std::clog,
-    logging::keywords::format
-    = (expr::stream << expr::format_date_time<boost::posix_time::ptime>(
-                         "TimeStamp", "%Y-%m-%dT%H:%M:%S.%f")
-                    << " " << logging::trivial::severity << " "
-                    << expr::smessage),
-    logging::keywords::auto_flush = true);
-  logging::core::get()->set_filter(logging::trivial::severity >= min);
-  return known;
-}
 
 /// The local Norwegian time now.
 local_time oslo_now() {
@@ -134,10 +98,10 @@ int main(int argc, char** argv) {
   }
   if (cfg.cli_helptext_printed)
     return 0;
-  if (!init_log(cfg.log_level))
-    BOOST_LOG_TRIVIAL(warning) << "[utsjekk-os] unknown log level, using "
-                                  "info level="
-                               << cfg.log_level;
+  if (!log::init(cfg.log_level))
+    UTSJEKK_LOG(warning, "utsjekk-os") << "unknown log level, using info "
+                                          "level="
+                                       << cfg.log_level;
   auto scfg = make_config(cfg);
   if (!scfg) {
     std::cerr << "utsjekk-os: " << render(scfg.error()) << '\n';
@@ -156,9 +120,9 @@ int main(int argc, char** argv) {
   for (;;) {
     auto sig = sigtimedwait(&signals, nullptr, &tick);
     if (sig == SIGINT || sig == SIGTERM) {
-      BOOST_LOG_TRIVIAL(info) << "[utsjekk-os] utsjekk-os got a stop signal "
-                                 "signal="
-                              << sig;
+      UTSJEKK_LOG(info, "utsjekk-os") << "utsjekk-os got a stop signal "
+                                         "signal="
+                                      << sig;
       break;
     }
     if (auto err = (*svc)->failure()) {

@@ -58,6 +58,26 @@ caf::expected<uint64_t> get_count(const json::cursor& x) {
   return value->value;
 }
 
+/// A non-negative integer into `out` when present; `out` is left as it is
+/// when the field is missing.
+template <class T>
+caf::error take_optional_count(const json::cursor& x, T& out) {
+  if (!x.present())
+    return caf::none;
+  return json::take(get_count(x), out);
+}
+
+/// Parses `text`, at most `max_size` bytes, as one JSON object.
+caf::expected<boost::json::value> parse_object(std::string_view text,
+                                               size_t max_size) {
+  auto doc = json::parse(text, max_size);
+  if (!doc)
+    return std::move(doc.error());
+  if (auto err = json::require_object(json::cursor{*doc}))
+    return err;
+  return doc;
+}
+
 caf::expected<ledger_line> read_line(const json::cursor& x) {
   ledger_line result;
   if (auto err = json::require_object(x))
@@ -210,12 +230,10 @@ boost::json::object state_object(const responder_state& x) {
 
 /// Reads what state_object() writes, and the generation when present.
 caf::expected<saved_snapshot> read_snapshot(std::string_view text) {
-  auto doc = json::parse(text, max_document_size);
+  auto doc = parse_object(text, max_document_size);
   if (!doc)
     return std::move(doc.error());
   json::cursor root{*doc};
-  if (auto err = json::require_object(root))
-    return err;
   // A state of another format is not guessed at.
   auto version = get_count(root["version"]);
   if (!version)
@@ -224,11 +242,12 @@ caf::expected<saved_snapshot> read_snapshot(std::string_view text) {
     return json::invalid(root["version"], "unknown state version "
                                             + std::to_string(*version));
   saved_snapshot result;
-  // A state saved before the change log has no generation: 0.
-  if (root["generation"].present())
-    if (auto err = json::take(get_count(root["generation"]),
-                              result.generation))
-      return err;
+  // A state saved before the change log has no generation: 0; one saved
+  // before changes were numbered has no seq.
+  if (auto err = take_optional_count(root["generation"], result.generation))
+    return err;
+  if (auto err = take_optional_count(root["seq"], result.seq))
+    return err;
   auto& sim = result.state.sim;
   if (auto err = json::take(get_count(root["received"]), sim.received))
     return err;
@@ -256,6 +275,61 @@ caf::expected<saved_snapshot> read_snapshot(std::string_view text) {
     if (!item)
       return std::move(item.error());
     result.state.answered.push_back(std::move(*item));
+  }
+  return result;
+}
+
+/// One change as a log line, with its number first when `seq` is given.
+boost::json::object change_object(const responder_change& x,
+                                  std::optional<uint64_t> seq) {
+  boost::json::object result;
+  if (seq)
+    result["seq"] = *seq;
+  result["received"] = x.sim.received;
+  result["draws"] = x.sim.draws;
+  result["sends"] = sends_json(x.sim.sends);
+  if (x.sim.base)
+    result["base"] = base_json(*x.sim.base, stored_json(x.sim.lines));
+  else
+    result["base"] = nullptr;
+  if (x.answered)
+    result["answered"] = answered_json(*x.answered);
+  else
+    result["answered"] = nullptr;
+  return result;
+}
+
+/// Reads what change_object() writes.
+caf::expected<logged_change> read_change(std::string_view text) {
+  auto doc = parse_object(text, max_document_size);
+  if (!doc)
+    return std::move(doc.error());
+  json::cursor root{*doc};
+  logged_change result;
+  if (auto err = take_optional_count(root["seq"], result.seq))
+    return err;
+  auto& sim = result.change.sim;
+  if (auto err = json::take(get_count(root["received"]), sim.received))
+    return err;
+  if (auto err = json::take(get_count(root["draws"]), sim.draws))
+    return err;
+  if (auto err = read_sends(root["sends"], sim.sends))
+    return err;
+  // The base after the change, when one changed.
+  if (!root["base"].absent()) {
+    auto key = read_key(root["base"]);
+    if (!key)
+      return std::move(key.error());
+    sim.base = std::move(*key);
+    if (auto err = read_stored(root["base"]["linjer"], sim.lines))
+      return err;
+  }
+  // The answer remembered, unless a 12.
+  if (!root["answered"].absent()) {
+    auto item = read_answered(root["answered"]);
+    if (!item)
+      return std::move(item.error());
+    result.change.answered = std::move(*item);
   }
   return result;
 }
@@ -310,9 +384,11 @@ caf::expected<responder_state> parse_responder_state(std::string_view text) {
   return std::move(result->state);
 }
 
-std::string to_json(const responder_state& x, uint64_t generation) {
+std::string to_json(const responder_state& x, uint64_t generation,
+                    uint64_t seq) {
   auto result = state_object(x);
   result["generation"] = generation;
+  result["seq"] = seq;
   return boost::json::serialize(result);
 }
 
@@ -321,52 +397,56 @@ caf::expected<saved_snapshot> parse_snapshot(std::string_view text) {
 }
 
 std::string to_json(const responder_change& x) {
-  boost::json::object result;
-  result["received"] = x.sim.received;
-  result["draws"] = x.sim.draws;
-  result["sends"] = sends_json(x.sim.sends);
-  if (x.sim.base)
-    result["base"] = base_json(*x.sim.base, stored_json(x.sim.lines));
-  else
-    result["base"] = nullptr;
-  if (x.answered)
-    result["answered"] = answered_json(*x.answered);
-  else
-    result["answered"] = nullptr;
-  return boost::json::serialize(result);
+  return boost::json::serialize(change_object(x, {}));
+}
+
+std::string to_json(const responder_change& x, uint64_t seq) {
+  return boost::json::serialize(change_object(x, seq));
 }
 
 caf::expected<responder_change> parse_change(std::string_view text) {
-  auto doc = json::parse(text, max_document_size);
+  auto result = read_change(text);
+  if (!result)
+    return std::move(result.error());
+  return std::move(result->change);
+}
+
+caf::expected<logged_change> parse_logged_change(std::string_view text) {
+  return read_change(text);
+}
+
+std::string to_json(const log_header& x) {
+  boost::json::object fields;
+  fields["log"] = "utsjekk-os";
+  fields["generation"] = x.generation;
+  fields["after"] = x.after;
+  fields["through"] = x.through;
+  auto result = boost::json::serialize(fields);
+  // Pad to the fixed size; the longest header (three 20-digit numbers)
+  // takes 115 bytes.
+  result.resize(log_header_bytes - 1, ' ');
+  result += '\n';
+  return result;
+}
+
+caf::expected<log_header> parse_log_header(std::string_view text) {
+  auto doc = parse_object(text, log_header_bytes);
   if (!doc)
     return std::move(doc.error());
   json::cursor root{*doc};
-  if (auto err = json::require_object(root))
+  std::string kind;
+  if (auto err = json::take(json::get_string(root["log"]), kind))
     return err;
-  responder_change result;
-  auto& sim = result.sim;
-  if (auto err = json::take(get_count(root["received"]), sim.received))
+  if (kind != "utsjekk-os")
+    return json::invalid(root["log"], "not a log of utsjekk-os");
+  log_header result;
+  if (auto err = json::take(get_count(root["generation"]),
+                            result.generation))
     return err;
-  if (auto err = json::take(get_count(root["draws"]), sim.draws))
+  if (auto err = json::take(get_count(root["after"]), result.after))
     return err;
-  if (auto err = read_sends(root["sends"], sim.sends))
+  if (auto err = json::take(get_count(root["through"]), result.through))
     return err;
-  // The base after the change, when one changed.
-  if (!root["base"].absent()) {
-    auto key = read_key(root["base"]);
-    if (!key)
-      return std::move(key.error());
-    sim.base = std::move(*key);
-    if (auto err = read_stored(root["base"]["linjer"], sim.lines))
-      return err;
-  }
-  // The answer remembered, unless a 12.
-  if (!root["answered"].absent()) {
-    auto item = read_answered(root["answered"]);
-    if (!item)
-      return std::move(item.error());
-    result.answered = std::move(*item);
-  }
   return result;
 }
 

@@ -87,6 +87,62 @@ std::vector<std::string> names(const std::filesystem::path& dir) {
   return result;
 }
 
+/// The lines of `text`, each with its newline; a torn tail as the last.
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> result;
+  size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    end = end == std::string::npos ? text.size() : end + 1;
+    result.push_back(text.substr(start, end - start));
+    start = end;
+  }
+  return result;
+}
+
+/// The lines `xs` joined again.
+std::string join(const std::vector<std::string>& xs) {
+  std::string result;
+  for (const auto& x : xs)
+    result += x;
+  return result;
+}
+
+/// A state directory with a snapshot and a log of three batches: 5, 5
+/// and 10 records. `os` holds the state they make.
+struct logged_dir {
+  temp_dir dir;
+  responder os{faulty()};
+  state_file file{dir.path};
+  logged_dir() {
+    auto xmls = mixed_xmls(20);
+    REQUIRE_FALSE(file.save(os.state()));
+    for (auto [from, to] : {std::pair{0, 5}, {5, 10}, {10, 20}})
+      REQUIRE_FALSE(file.append(answer_all(
+        os, std::vector<std::string>(xmls.begin() + from,
+                                     xmls.begin() + to))));
+    REQUIRE(file.seq() >= 15);
+  }
+  /// What a fresh state_file on the directory loads.
+  caf::expected<std::optional<saved_state>> load() const {
+    state_file again{dir.path};
+    return again.load();
+  }
+};
+
+/// Checks that `loaded` was refused with a message naming the log of
+/// generation 1 and saying `what`.
+void check_refused(const caf::expected<std::optional<saved_state>>& loaded,
+                   const std::string& what) {
+  REQUIRE_FALSE(loaded);
+  CHECK(loaded.error() == ec::io_failed);
+  auto text = error_message(loaded.error());
+  INFO(text);
+  CHECK(text.find("os-log.1.jsonl: ") != std::string::npos);
+  CHECK(text.find(what) != std::string::npos);
+  CHECK(text.find("does not start on damaged state") != std::string::npos);
+}
+
 } // namespace
 
 TEST_SUITE("os_gateway/state_file") {
@@ -227,13 +283,25 @@ TEST_CASE("a log without its snapshot is an error, never an empty state") {
         != std::string::npos);
   INFO("the log is still there to restore from");
   CHECK(std::filesystem::exists(log));
-  INFO("an empty log alone (a crash in the very first snapshot) loads as "
-       "no state");
-  write_text(log, "");
-  state_file first{dir.path};
-  auto empty = first.load();
-  REQUIRE_MESSAGE(empty, render(empty.error()));
-  CHECK_FALSE(*empty);
+  INFO("log 1 with its first header, whole or in part, alone (a crash in "
+       "the very first snapshot) loads as no state");
+  auto header = to_json(log_header{1, 0, 0});
+  for (auto size : {size_t{0}, size_t{10}, header.size()}) {
+    CAPTURE(size);
+    write_text(log, header.substr(0, size));
+    state_file first{dir.path};
+    auto empty = first.load();
+    REQUIRE_MESSAGE(empty, render(empty.error()));
+    CHECK_FALSE(*empty);
+  }
+  INFO("a later generation alone had a snapshot, even when empty");
+  std::filesystem::rename(log, dir.path / "os-log.2.jsonl");
+  write_text(dir.path / "os-log.2.jsonl", "");
+  state_file later{dir.path};
+  auto refused = later.load();
+  REQUIRE_FALSE(refused);
+  CHECK(error_message(refused.error()).find("os-log.2.jsonl has no snapshot")
+        != std::string::npos);
 }
 
 TEST_CASE("a crash inside save leaves the earlier generation") {
@@ -253,9 +321,203 @@ TEST_CASE("a crash inside save leaves the earlier generation") {
   REQUIRE_FALSE(again.save(loaded.state()));
   CHECK(names(dir.path)
         == std::vector<std::string>{"os-log.2.jsonl", "os-state.json"});
-  CHECK(read_text(dir.path / "os-log.2.jsonl").empty());
+  CHECK(read_text(dir.path / "os-log.2.jsonl")
+        == to_json(log_header{2, again.seq(), again.seq()}));
   state_file third{dir.path};
   CHECK(reload(third, faulty()).state() == before);
+}
+
+TEST_CASE("an emptied log is refused") {
+  logged_dir d;
+  auto log = d.file.log_path();
+  SUBCASE("to nothing") {
+    write_text(log, "");
+    check_refused(d.load(), "0 bytes, shorter than its header line: the "
+                            "log was emptied");
+  }
+  SUBCASE("to its header") {
+    auto text = read_text(log);
+    write_text(log, text.substr(0, log_header_bytes));
+    check_refused(d.load(), "it ends with change 0, but its header records "
+                            "change "
+                              + std::to_string(d.file.seq()));
+  }
+  SUBCASE("to a part of its header") {
+    write_text(log, read_text(log).substr(0, 40));
+    check_refused(d.load(), "40 bytes, shorter than its header line");
+  }
+}
+
+TEST_CASE("a log cut by whole lines is refused") {
+  logged_dir d;
+  auto log = d.file.log_path();
+  auto lines = split_lines(read_text(log));
+  auto last = d.file.seq();
+  REQUIRE(lines.size() == last + 1);
+  SUBCASE("the last line") {
+    lines.pop_back();
+    write_text(log, join(lines));
+    check_refused(d.load(), "it ends with change " + std::to_string(last - 1)
+                              + ", but its header records change "
+                              + std::to_string(last)
+                              + " on disk: the log was cut or emptied, "
+                                "change "
+                              + std::to_string(last) + " is lost");
+  }
+  SUBCASE("the last batch") {
+    lines.resize(lines.size() - 8);
+    write_text(log, join(lines));
+    check_refused(d.load(), "changes " + std::to_string(last - 7) + " to "
+                              + std::to_string(last) + " are lost");
+  }
+  SUBCASE("in the middle of a line it records") {
+    lines.back().resize(lines.back().size() / 2);
+    write_text(log, join(lines));
+    check_refused(d.load(), "change " + std::to_string(last) + " is lost");
+  }
+}
+
+TEST_CASE("a repeated or missing change is refused") {
+  logged_dir d;
+  auto log = d.file.log_path();
+  auto lines = split_lines(read_text(log));
+  SUBCASE("a line twice in the middle") {
+    lines.insert(lines.begin() + 3, lines[3]);
+    write_text(log, join(lines));
+    check_refused(d.load(), "line 5: change 3 again where 4 was due: a "
+                            "change is repeated");
+  }
+  SUBCASE("the last line twice, past what the header records") {
+    lines.push_back(lines.back());
+    write_text(log, join(lines));
+    check_refused(d.load(), "a change is repeated");
+  }
+  SUBCASE("a whole batch twice") {
+    auto batch = std::vector<std::string>(lines.begin() + 1,
+                                          lines.begin() + 6);
+    lines.insert(lines.end(), batch.begin(), batch.end());
+    write_text(log, join(lines));
+    check_refused(d.load(), "change 1 again");
+  }
+  SUBCASE("a line missing in the middle") {
+    lines.erase(lines.begin() + 3);
+    write_text(log, join(lines));
+    check_refused(d.load(), "line 4: change 4 where 3 was due: changes are "
+                            "missing");
+  }
+  SUBCASE("the first line missing") {
+    lines.erase(lines.begin() + 1);
+    write_text(log, join(lines));
+    check_refused(d.load(), "line 2: change 2 where 1 was due");
+  }
+}
+
+TEST_CASE("a log of another snapshot is refused") {
+  logged_dir d;
+  auto old_log = read_text(d.file.log_path());
+  INFO("a restart: generation 2 continues after the last change");
+  auto loaded = d.load();
+  REQUIRE_MESSAGE(loaded, render(loaded.error()));
+  state_file second{d.dir.path};
+  auto replayed = reload(second, faulty());
+  REQUIRE_FALSE(second.save(replayed.state()));
+  auto log = second.log_path();
+  REQUIRE(log.filename() == "os-log.2.jsonl");
+  auto check_message = [&](const std::string& what) {
+    auto refused = d.load();
+    REQUIRE_FALSE(refused);
+    auto text = error_message(refused.error());
+    INFO(text);
+    CHECK(text.find("os-log.2.jsonl: its header ") != std::string::npos);
+    CHECK(text.find(what) != std::string::npos);
+  };
+  SUBCASE("the log of generation 1 put in its place") {
+    write_text(log, old_log);
+    check_message("names generation 1, the snapshot");
+  }
+  SUBCASE("a header that does not follow the snapshot") {
+    write_text(log, to_json(log_header{2, 3, 3}));
+    check_message("continues after change 3, the snapshot");
+  }
+  SUBCASE("no header") {
+    write_text(log, old_log.substr(log_header_bytes));
+    auto refused = d.load();
+    REQUIRE_FALSE(refused);
+    CHECK(error_message(refused.error()).find("os-log.2.jsonl: ")
+          != std::string::npos);
+  }
+}
+
+TEST_CASE("changes past the header's record load: the header lags a batch") {
+  logged_dir d;
+  auto before = d.os.state();
+  auto log = d.file.log_path();
+  INFO("a crash between the last fsync and the header's rewrite");
+  auto text = read_text(log);
+  text.replace(0, log_header_bytes, to_json(log_header{1, 0, 10}));
+  write_text(log, text);
+  state_file again{d.dir.path};
+  CHECK(reload(again, faulty()).state() == before);
+  CHECK(again.seq() == d.file.seq());
+}
+
+TEST_CASE("restart after restart gives the exact state") {
+  temp_dir dir;
+  auto os = responder{faulty()};
+  auto xmls = mixed_xmls(90);
+  {
+    state_file file{dir.path};
+    REQUIRE_FALSE(file.save(os.state()));
+  }
+  for (size_t round = 0; round < 3; ++round) {
+    CAPTURE(round);
+    INFO("start: load, replay, a new generation, then two batches");
+    state_file file{dir.path};
+    auto restarted = reload(file, faulty());
+    REQUIRE(restarted.state() == os.state());
+    auto seq = file.seq();
+    REQUIRE_FALSE(file.save(restarted.state()));
+    CHECK(file.log_path().filename()
+          == "os-log." + std::to_string(round + 2) + ".jsonl");
+    for (size_t b = 0; b < 2; ++b) {
+      auto from = xmls.begin() + static_cast<long>(30 * round + 15 * b);
+      auto batch = std::vector<std::string>(from, from + 15);
+      auto changes = answer_all(restarted, batch);
+      static_cast<void>(answer_all(os, batch));
+      REQUIRE_FALSE(file.append(changes));
+      seq += changes.size();
+    }
+    CHECK(file.seq() == seq);
+  }
+  state_file last{dir.path};
+  CHECK(reload(last, faulty()).state() == os.state());
+}
+
+TEST_CASE("a log of unnumbered changes, as earlier builds wrote, loads") {
+  temp_dir dir;
+  auto os = responder{faulty()};
+  static_cast<void>(answer_all(os, mixed_xmls(10)));
+  INFO("a snapshot with a generation but no seq, a log without header");
+  auto snapshot = to_json(os.state());
+  snapshot.insert(1, "\"generation\":4,");
+  write_text(dir.path / "os-state.json", snapshot);
+  auto more = mixed_xmls(25);
+  more.erase(more.begin(), more.begin() + 10);
+  std::string log;
+  for (const auto& x : answer_all(os, more))
+    log += to_json(x) + "\n";
+  write_text(dir.path / "os-log.4.jsonl", log);
+  state_file file{dir.path};
+  auto loaded = reload(file, faulty());
+  CHECK(loaded.state() == os.state());
+  INFO("its next save writes the numbered form");
+  REQUIRE_FALSE(file.save(loaded.state()));
+  REQUIRE_FALSE(file.append(answer_all(loaded, mixed_xmls(30))));
+  static_cast<void>(answer_all(os, mixed_xmls(30)));
+  auto header = read_text(file.log_path()).substr(0, log_header_bytes);
+  CHECK(header.find("\"generation\":5") != std::string::npos);
+  state_file again{dir.path};
+  CHECK(reload(again, faulty()).state() == os.state());
 }
 
 TEST_CASE("the single-file state of earlier builds loads") {
@@ -304,15 +566,17 @@ TEST_CASE("many records keep the files bounded by the snapshot policy") {
       REQUIRE_FALSE(file.save(os.state()));
       ++snapshots;
       CHECK(std::filesystem::file_size(file.path()) == file.snapshot_bytes());
-      CHECK(std::filesystem::file_size(file.log_path()) == 0);
+      CHECK(std::filesystem::file_size(file.log_path())
+            == log_header_bytes);
     }
   }
   INFO("snapshots=" << snapshots << " largest_log=" << largest_log
                     << " snapshot=" << file.snapshot_bytes());
   CHECK(snapshots >= 5);
   INFO("the snapshot only grows, so its last size bounds every threshold");
-  CHECK(largest_log
-        <= std::max(min_log, file.snapshot_bytes()) + largest_batch);
+  CHECK(largest_log <= log_header_bytes
+                         + std::max(min_log, file.snapshot_bytes())
+                         + largest_batch);
   CHECK(names(dir.path).size() == 2);
   INFO("the state bounds the snapshot: 200 answers, a base per sak");
   CHECK(file.snapshot_bytes() < 2'000'000);

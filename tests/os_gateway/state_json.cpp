@@ -2,6 +2,7 @@
 
 #include "fixture.hpp"
 #include "messages/error.hpp"
+#include "messages/json.hpp"
 
 #include <doctest/doctest.h>
 
@@ -97,17 +98,66 @@ TEST_CASE("a state of another version is refused") {
   CHECK_FALSE(parse_responder_state("not json"));
 }
 
-TEST_CASE("the snapshot carries its generation") {
+TEST_CASE("the snapshot carries its generation and last change") {
   auto state = busy_responder().state();
-  auto parsed = parse_snapshot(to_json(state, 42));
+  auto parsed = parse_snapshot(to_json(state, 42, 1234));
   REQUIRE(parsed);
   CHECK(parsed->generation == 42);
+  CHECK(parsed->seq == std::optional<uint64_t>{1234});
   CHECK(parsed->state == state);
-  INFO("a state without one is generation 0");
+  INFO("a state without them is generation 0 with no number");
   auto old = parse_snapshot(to_json(state));
   REQUIRE(old);
   CHECK(old->generation == 0);
+  CHECK_FALSE(old->seq);
   CHECK(old->state == state);
+}
+
+TEST_CASE("a logged change carries its number first") {
+  auto os = busy_responder();
+  auto r = os.on_record(new_sak_xml() + "  ", wednesday());
+  REQUIRE(r.change);
+  auto json = to_json(*r.change, 77);
+  CHECK(json.rfind("{\"seq\":77,", 0) == 0);
+  auto parsed = parse_logged_change(json);
+  REQUIRE(parsed);
+  CHECK(parsed->seq == std::optional<uint64_t>{77});
+  CHECK(parsed->change == *r.change);
+  INFO("parse_change ignores the number; a line without one has none");
+  auto plain = parse_change(json);
+  REQUIRE(plain);
+  CHECK(*plain == *r.change);
+  auto unnumbered = parse_logged_change(to_json(*r.change));
+  REQUIRE(unnumbered);
+  CHECK_FALSE(unnumbered->seq);
+  CHECK_FALSE(parse_logged_change(R"({"seq":-1})"));
+}
+
+TEST_CASE("the log header is one line of fixed size") {
+  SUBCASE("small numbers") {
+    log_header x{3, 120, 157};
+    auto line = to_json(x);
+    CHECK(line.size() == log_header_bytes);
+    CHECK(line.back() == '\n');
+    CHECK(line.find('\n') == log_header_bytes - 1);
+    auto parsed = parse_log_header(std::string_view{line}.substr(
+      0, log_header_bytes - 1));
+    REQUIRE_MESSAGE(parsed, render(parsed.error()));
+    CHECK(*parsed == x);
+  }
+  SUBCASE("the largest numbers still fit") {
+    auto max = json::max_amount;
+    log_header x{max, max, max};
+    auto line = to_json(x);
+    CHECK(line.size() == log_header_bytes);
+    auto parsed = parse_log_header(line);
+    REQUIRE_MESSAGE(parsed, render(parsed.error()));
+    CHECK(*parsed == x);
+  }
+  CHECK_FALSE(parse_log_header(""));
+  CHECK_FALSE(parse_log_header(R"({"log":"other","generation":1,)"
+                               R"("after":0,"through":0})"));
+  CHECK_FALSE(parse_log_header(R"({"log":"utsjekk-os","generation":1})"));
 }
 
 TEST_CASE("a change reads back whole, on one line") {
