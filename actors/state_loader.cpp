@@ -58,30 +58,29 @@ caf::expected<loaded_state> load_state(const kafka::client_config& cfg,
   });
   if (err)
     return err;
-  // The latest journal record per key.
+  // The latest journal record per key; a finished transaction is kept
+  // compact at once, whether its record is compact or from before.
   err = kafka::read_to_end(cfg, topics.journal, [&](kafka::record&& rec) {
     if (!rec.key)
       return;
     if (rec.value.empty()) {
       result.journal.erase(tx_id{*rec.key});
+      result.finished.erase(tx_id{*rec.key});
       return;
     }
     auto x = parse_tx_record(rec.value);
     if (!x)
       return unreadable(rec, x.error());
-    auto key = x->key;
-    result.journal.insert_or_assign(std::move(key), std::move(*x));
+    file_journal_record(result.journal, result.finished, std::move(*x));
   });
   if (err)
     return err;
-  auto unfinished = std::count_if(
-    result.journal.begin(), result.journal.end(),
-    [](auto& kv) { return !kv.second.outcome; });
   UTSJEKK_LOG(info, "state-loader")
     << "state loader read the state utbetalinger="
     << result.utbetalinger.size() << " saker=" << result.saker.size()
-    << " journal=" << result.journal.size()
-    << " unfinished=" << unfinished << " unreadable=" << result.unreadable
+    << " journal=" << result.journal.size() + result.finished.size()
+    << " unfinished=" << result.journal.size()
+    << " unreadable=" << result.unreadable
     << " ms=" << std::chrono::duration_cast<std::chrono::milliseconds>(
                    clock::now() - started)
                    .count();

@@ -50,8 +50,33 @@ std::vector<out_record> state_store_state::state_records(
   return result;
 }
 
+tx_record compact(const tx_record& rec) {
+  tx_record result{rec.key, rec.fagsystem, rec.sak, rec.hash, {}, rec.outcome};
+  result.journal.step = tx_step::done;
+  result.journal.attempts = rec.journal.attempts;
+  return result;
+}
+
+void file_journal_record(std::map<tx_id, tx_record>& unfinished,
+                         std::map<tx_id, finished_tx>& finished,
+                         tx_record rec) {
+  // A finished transaction keeps its hash and outcome only.
+  if (rec.outcome) {
+    unfinished.erase(rec.key);
+    finished.insert_or_assign(
+      rec.key, finished_tx{std::move(rec.hash), std::move(*rec.outcome)});
+    return;
+  }
+  // A late step never reopens a finished transaction.
+  if (finished.count(rec.key) > 0)
+    return;
+  auto key = rec.key;
+  unfinished.insert_or_assign(std::move(key), std::move(rec));
+}
+
 out_record state_store_state::journal_record(const tx_record& rec) const {
-  return out_record{topics.journal, rec.key.value, to_json(rec), {}};
+  auto json = rec.outcome ? to_json(compact(rec)) : to_json(rec);
+  return out_record{topics.journal, rec.key.value, std::move(json), {}};
 }
 
 void state_store_state::accept(const sak_key& key,
@@ -64,10 +89,27 @@ void state_store_state::accept(const sak_key& key,
 }
 
 void state_store_state::journaled(tx_record rec) {
-  // A terminal record is never replaced by an older step.
-  auto& current = journal[rec.key];
-  if (!current.outcome || rec.outcome)
-    current = std::move(rec);
+  file_journal_record(journal, finished, std::move(rec));
+}
+
+tx_lookup state_store_state::lookup(const tx_id& key,
+                                    const content_hash& hash) const {
+  // A finished transaction answers with its terminal status.
+  if (auto i = finished.find(key); i != finished.end()) {
+    if (i->second.hash != hash)
+      return {tx_lookup::kind::conflict, i->second.outcome, std::nullopt};
+    return {tx_lookup::kind::same, i->second.outcome, std::nullopt};
+  }
+  auto i = journal.find(key);
+  if (i == journal.end())
+    return {};
+  // One of an earlier run resumes at its step, unless it never started.
+  auto what = i->second.hash == hash ? tx_lookup::kind::same
+                                     : tx_lookup::kind::conflict;
+  tx_lookup result{what, std::nullopt, std::nullopt};
+  if (i->second.journal.step != tx_step::queued)
+    result.journal = i->second.journal;
+  return result;
 }
 
 sak_key sak_of(const utbetaling& x) {
@@ -81,7 +123,12 @@ state_store(state_store_actor::stateful_pointer<state_store_state> self,
   auto& st = self->state;
   st.writer = std::move(writer);
   st.topics = std::move(topics);
-  st.journal = std::move(initial.journal);
+  st.finished = std::move(initial.finished);
+  // Records given in full are filed one by one, each freed as it goes.
+  while (!initial.journal.empty()) {
+    auto node = initial.journal.extract(initial.journal.begin());
+    st.journaled(std::move(node.mapped()));
+  }
   for (auto& [uid, u] : initial.utbetalinger) {
     st.uids_by_sak[sak_of(u)].insert(uid);
     st.utbetalinger.emplace(uid, std::move(u));
@@ -92,7 +139,8 @@ state_store(state_store_actor::stateful_pointer<state_store_state> self,
   }
   UTSJEKK_LOG(info, "state-store")
     << "state store loaded utbetalinger=" << st.utbetalinger.size()
-    << " saker=" << st.saker.size() << " journal=" << st.journal.size();
+    << " saker=" << st.saker.size() << " journal=" << st.journal.size()
+    << " finished=" << st.finished.size();
   return {
     [self](atom::get, const sak_key& key) -> sak_state {
       auto& st = self->state;
@@ -131,18 +179,21 @@ state_store(state_store_actor::stateful_pointer<state_store_state> self,
                              + rec.key.value + " has no outcome"));
         return promise;
       }
+      // Only the compact record is written and kept: the oppdrag go with
+      // the actor.
+      auto end = compact(rec);
       // The accepted state, the terminal journal record and the terminal
       // status: one Kafka transaction.
       std::vector<out_record> recs;
       if (!versions.empty())
-        recs = st.state_records(rec.sak, versions);
-      recs.push_back(st.journal_record(rec));
-      auto status = *rec.outcome;
+        recs = st.state_records(end.sak, versions);
+      recs.push_back(st.journal_record(end));
+      auto status = *end.outcome;
       self
-        ->request(st.writer, caf::infinite, atom::publish::value, rec.key,
-                  rec.fagsystem, status, std::move(recs))
+        ->request(st.writer, caf::infinite, atom::publish::value, end.key,
+                  end.fagsystem, status, std::move(recs))
         .then(
-          [self, rec, versions, promise](bool) mutable {
+          [self, rec = std::move(end), versions, promise](bool) mutable {
             auto& st = self->state;
             if (!versions.empty())
               st.accept(rec.sak, versions);
@@ -154,16 +205,7 @@ state_store(state_store_actor::stateful_pointer<state_store_state> self,
     },
     [self](atom::lookup_tx, const tx_id& key,
            const content_hash& hash) -> tx_lookup {
-      auto& st = self->state;
-      auto i = st.journal.find(key);
-      if (i == st.journal.end())
-        return {};
-      auto what = i->second.hash == hash ? tx_lookup::kind::same
-                                         : tx_lookup::kind::conflict;
-      tx_lookup result{what, i->second.outcome, std::nullopt};
-      if (!i->second.outcome && i->second.journal.step != tx_step::queued)
-        result.journal = i->second.journal;
-      return result;
+      return self->state.lookup(key, hash);
     },
     [self](atom::journal, tx_record& rec) -> caf::typed_response_promise<bool> {
       auto promise = self->make_response_promise<bool>();

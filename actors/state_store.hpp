@@ -14,14 +14,42 @@ struct state_topics {
   std::string journal = "utsjekk.journal.v1";
 };
 
+/// What is kept of a finished transaction: enough to answer its key again
+/// (I6: the same content gets the same terminal status, other content a
+/// conflict), nothing of its oppdrag.
+struct finished_tx {
+  /// The content the key was used with.
+  content_hash hash;
+  /// The terminal status.
+  status_reply outcome;
+  friend bool operator==(const finished_tx&, const finished_tx&) = default;
+};
+
+/// The record a finished transaction leaves on the journal topic: key,
+/// fagsystem, sak, content hash, step, attempts and outcome. Once there is
+/// an outcome nothing reads the oppdrag, their next state, the detaljer
+/// (the outcome has its own), the deadline or the last error back; the
+/// oppdrag and kvitteringer stay on the oppdrag topic.
+tx_record compact(const tx_record& rec);
+
+/// Files a journal record under its key: a finished one goes compact into
+/// `finished` and leaves `unfinished`; an unfinished one replaces the
+/// previous step unless the key has finished (a terminal record is never
+/// replaced by an older step).
+void file_journal_record(std::map<tx_id, tx_record>& unfinished,
+                         std::map<tx_id, finished_tx>& finished, tx_record rec);
+
 /// The state as read back from its topics at start.
 struct loaded_state {
   /// Every accepted utbetaling by uid, opphørte included.
   std::map<uuid, utbetaling> utbetalinger;
   /// Active uids per sak; an entry means OS accepted something on the sak.
   std::map<sak_key, std::vector<uuid>> saker;
-  /// The latest journal record per key.
+  /// The latest journal record of each transaction that has not finished.
+  /// A finished one given here in full is compacted by the store.
   std::map<tx_id, tx_record> journal;
+  /// What is kept of each finished transaction.
+  std::map<tx_id, finished_tx> finished;
   /// Records that could not be read (kept out, logged).
   size_t unreadable = 0;
 };
@@ -39,20 +67,25 @@ struct state_store_state {
   std::map<sak_key, std::set<uuid>> uids_by_sak;
   /// Saker with a saker entry.
   std::set<sak_key> saker;
-  /// The latest journal record per key.
+  /// The latest journal record of each transaction in flight.
   std::map<tx_id, tx_record> journal;
+  /// What is kept of each finished transaction; memory grows by one
+  /// small entry per key ever finished, not by its oppdrag.
+  std::map<tx_id, finished_tx> finished;
   /// The records that make `versions` the accepted state of sak `key`:
   /// one per utbetaling, then the sak's uid list as it becomes.
   std::vector<out_record>
   state_records(const sak_key& key,
                 const std::vector<utbetaling>& versions) const;
-  /// The journal record of `rec`.
+  /// The journal record of `rec`, compact once it has an outcome.
   out_record journal_record(const tx_record& rec) const;
   /// Makes durable `versions` the accepted state of `key` in memory.
   void accept(const sak_key& key, const std::vector<utbetaling>& versions);
-  /// Takes a durable journal record; a terminal one is never replaced by
-  /// an older step.
+  /// Takes a durable journal record; a terminal one is kept compact and
+  /// never replaced by an older step.
   void journaled(tx_record rec);
+  /// Answers whether `key` was seen, with which content (I6).
+  tx_lookup lookup(const tx_id& key, const content_hash& hash) const;
   static inline const char* name = "state-store";
 };
 
