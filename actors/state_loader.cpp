@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+#include <malloc.h>
+
 namespace utsjekk {
 
 caf::expected<loaded_state> load_state(const kafka::client_config& cfg,
@@ -75,6 +77,9 @@ caf::expected<loaded_state> load_state(const kafka::client_config& cfg,
   });
   if (err)
     return err;
+  // Parsing left the heap far larger than what is kept (whole journal
+  // steps, consumer buffers): hand the free pages back to the system.
+  malloc_trim(0);
   UTSJEKK_LOG(info, "state-loader")
     << "state loader read the state utbetalinger="
     << result.utbetalinger.size() << " saker=" << result.saker.size()
