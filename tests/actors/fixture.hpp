@@ -323,4 +323,33 @@ inline decoded_message simple_message(std::string key, std::string sak,
   return msg;
 }
 
+/// The uid of the utbetaling in the actor tests' messages.
+inline constexpr auto test_uid = "9a7d2c3e-1111-4222-8333-944455566677";
+
+/// Submits message `key` of `sak` with `belop` as a reader would and runs
+/// the actors; the content hash follows key and belop, so another belop is
+/// other content.
+inline void submit_message(fixture& f, const supervisor_actor& sup,
+                           const std::string& key, uint64_t belop = 100,
+                           const std::string& sak = "SAK-1",
+                           const std::string& uid = test_uid) {
+  f.self->send(sup, atom::submit::value, simple_message(key, sak, uid, belop),
+               content_hash{"h-" + key + std::to_string(belop)});
+  f.run();
+}
+
+/// Every journal record written for `key`, in order.
+inline std::vector<tx_record> journal_records(const fixture& f,
+                                              const std::string& key) {
+  std::vector<tx_record> result;
+  for (auto& rec : f.sink->records) {
+    if (rec.topic != state_topics{}.journal || rec.key != key)
+      continue;
+    auto parsed = parse_tx_record(rec.value);
+    REQUIRE(parsed);
+    result.push_back(std::move(*parsed));
+  }
+  return result;
+}
+
 } // namespace utsjekk::test

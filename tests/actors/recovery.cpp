@@ -8,17 +8,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto uid_a = "9a7d2c3e-1111-4222-8333-944455566677";
-
-/// Submits the same message as a redelivery after a restart would.
-void submit(fixture& f, const supervisor_actor& sup, const std::string& key,
-            uint64_t belop = 100) {
-  f.self->send(sup, atom::submit::value,
-               simple_message(key, "SAK-1", uid_a, belop),
-               content_hash{"h-" + key + std::to_string(belop)});
-  f.run();
-}
-
 /// The unfinished transactions of the written journal, as the service
 /// hands them to a supervisor at start.
 std::vector<tx_record> unfinished(const fixture& f) {
@@ -46,7 +35,7 @@ TEST_SUITE("actors/recovery") {
 TEST_CASE("the journal knows the oppdrag before OS does") {
   fixture f;
   auto sup = f.make_supervisor(fagsystem::historisk);
-  submit(f, sup, "k1");
+  submit_message(f, sup, "k1");
   REQUIRE(f.os->sends.size() == 1);
   auto state = f.written_state();
   auto& rec = state.journal.at(tx_id{"k1"});
@@ -60,7 +49,7 @@ TEST_CASE("the journal knows the oppdrag before OS does") {
 TEST_CASE("after a restart, a transaction resumes from its journaled step") {
   fixture f;
   auto sup = f.make_supervisor(fagsystem::historisk);
-  submit(f, sup, "k1");
+  submit_message(f, sup, "k1");
   REQUIRE(f.os->sends.size() == 1);
   auto first_xml = f.os->sends[0].xml;
   INFO("the process dies: actors gone, only the written state remains");
@@ -70,7 +59,7 @@ TEST_CASE("after a restart, a transaction resumes from its journaled step") {
   auto sup2 = f.make_supervisor(fagsystem::historisk);
   SUBCASE("step sent: no blind resend; the kvittering timeout resends the "
           "identical oppdrag, and 'finnes fra før' proves acceptance") {
-    submit(f, sup2, "k1");
+    submit_message(f, sup2, "k1");
     CHECK(f.os->sends.size() == 1);
     REQUIRE(f.os->routes.size() == 1);
     f.advance(10min);
@@ -81,11 +70,11 @@ TEST_CASE("after a restart, a transaction resumes from its journaled step") {
     CHECK(journaled_step(f, "k1") == tx_step::done);
   }
   SUBCASE("a kvittering that reaches the resumed actor is applied") {
-    submit(f, sup2, "k1");
+    submit_message(f, sup2, "k1");
     f.answer(0, "00", {}, f.os->routes.at(0).second);
     CHECK(f.kinds("k1").back() == status_kind::ok);
     INFO("the accepted state is durable: the next change is ENDR");
-    submit(f, sup2, "k2", 200);
+    submit_message(f, sup2, "k2", 200);
     REQUIRE(f.os->sends.size() == 2);
     auto sent = parse_oppdrag(f.os->sends[1].xml);
     REQUIRE(sent);
@@ -97,7 +86,7 @@ TEST_CASE("a transaction journaled as planned is sent, as a resend") {
   fixture f;
   INFO("the journal write of 'sent' fails: the step stays 'planned'");
   auto sup = f.make_supervisor(fagsystem::historisk);
-  submit(f, sup, "k1");
+  submit_message(f, sup, "k1");
   auto state = f.written_state();
   auto& rec = state.journal.at(tx_id{"k1"});
   rec.journal.step = tx_step::planned;
@@ -105,7 +94,7 @@ TEST_CASE("a transaction journaled as planned is sent, as a resend") {
   f.run();
   f.restart_store(state);
   auto sup2 = f.make_supervisor(fagsystem::historisk);
-  submit(f, sup2, "k1");
+  submit_message(f, sup2, "k1");
   REQUIRE(f.os->sends.size() == 2);
   CHECK(f.os->sends[1].xml == f.os->sends[0].xml);
   INFO("OS had the first send: its 'finnes fra før' means OK");
@@ -116,19 +105,19 @@ TEST_CASE("a transaction journaled as planned is sent, as a resend") {
 TEST_CASE("a finished transaction is answered from the journal, not redone") {
   fixture f;
   auto sup = f.make_supervisor(fagsystem::historisk);
-  submit(f, sup, "k1");
+  submit_message(f, sup, "k1");
   f.answer(0, "00");
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
   f.run();
   f.restart_store(f.written_state());
   auto sup2 = f.make_supervisor(fagsystem::historisk);
-  submit(f, sup2, "k1");
+  submit_message(f, sup2, "k1");
   CHECK(f.os->sends.size() == 1);
   auto k1 = f.statuses("k1");
   REQUIRE(k1.size() == 4);
   CHECK(k1[3] == k1[2]);
   SUBCASE("and a reused key with other content is a conflict, 409") {
-    submit(f, sup2, "k1", 999);
+    submit_message(f, sup2, "k1", 999);
     CHECK(f.statuses("k1").back().error->status_code == 409);
   }
 }
@@ -136,7 +125,7 @@ TEST_CASE("a finished transaction is answered from the journal, not redone") {
 TEST_CASE("at start, a journaled transaction resumes without its input") {
   fixture f;
   auto sup = f.make_supervisor(fagsystem::historisk);
-  submit(f, sup, "k1");
+  submit_message(f, sup, "k1");
   REQUIRE(f.os->sends.size() == 1);
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
   f.run();
@@ -157,7 +146,7 @@ TEST_CASE("at start, a journaled transaction resumes without its input") {
   SUBCASE("its input read again waits behind it and gets its outcome") {
     f.self->send(sup2, atom::start::value, unfinished(f));
     f.run();
-    submit(f, sup2, "k1");
+    submit_message(f, sup2, "k1");
     CHECK(f.os->sends.size() == 1);
     f.answer(0, "00", {}, f.os->routes.at(0).second);
     auto k1 = f.statuses("k1");
@@ -188,7 +177,7 @@ TEST_CASE("at start, a journaled transaction resumes without its input") {
 TEST_CASE("at start, a transaction journaled as planned is sent") {
   fixture f;
   auto sup = f.make_supervisor(fagsystem::historisk);
-  submit(f, sup, "k1");
+  submit_message(f, sup, "k1");
   auto state = f.written_state();
   state.journal.at(tx_id{"k1"}).journal.step = tx_step::planned;
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);

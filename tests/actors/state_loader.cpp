@@ -10,32 +10,8 @@ using namespace utsjekk::test;
 
 namespace {
 
-constexpr auto uid_a = "9a7d2c3e-1111-4222-8333-944455566677";
+constexpr auto uid_a = test_uid;
 constexpr auto uid_b = "9a7d2c3e-2222-4222-8333-944455566677";
-
-/// Submits message `key` on `sak` with `belop`; the content hash follows
-/// key and belop, so another belop is other content.
-void submit(fixture& f, const supervisor_actor& sup, const std::string& key,
-            const std::string& sak, const char* uid, uint64_t belop = 100) {
-  f.self->send(sup, atom::submit::value,
-               simple_message(key, sak, uid, belop),
-               content_hash{"h-" + key + std::to_string(belop)});
-  f.run();
-}
-
-/// The journal records written for `key`, in order.
-std::vector<tx_record> journal_records(const fixture& f,
-                                       const std::string& key) {
-  std::vector<tx_record> result;
-  for (auto& rec : f.sink->records) {
-    if (rec.topic != state_topics{}.journal || rec.key != key)
-      continue;
-    auto parsed = parse_tx_record(rec.value);
-    REQUIRE(parsed);
-    result.push_back(std::move(*parsed));
-  }
-  return result;
-}
 
 /// One record to put on a state topic; no value is a tombstone.
 struct topic_record {
@@ -75,12 +51,12 @@ TEST_CASE("the loader keeps finished transactions compact, old records "
   fixture f;
   auto sup = f.make_supervisor(fagsystem::historisk);
   INFO("k1 ends with OK; k2 on another sak waits for its kvittering");
-  submit(f, sup, "k1", "SAK-1", uid_a);
+  submit_message(f, sup, "k1", 100, "SAK-1", uid_a);
   REQUIRE(f.os->sends.size() == 1);
   f.answer(0, "00");
   auto final = f.statuses("k1").back();
   REQUIRE(final.status == status_kind::ok);
-  submit(f, sup, "k2", "SAK-2", uid_b);
+  submit_message(f, sup, "k2", 100, "SAK-2", uid_b);
   REQUIRE(f.os->sends.size() == 2);
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
   f.run();
@@ -129,14 +105,14 @@ TEST_CASE("the loader keeps finished transactions compact, old records "
     auto sup2 = f.make_supervisor(fagsystem::historisk);
     auto published = f.statuses("k1").size();
     SUBCASE("the same content: the same final status, nothing sent") {
-      submit(f, sup2, "k1", "SAK-1", uid_a);
+      submit_message(f, sup2, "k1", 100, "SAK-1", uid_a);
       auto statuses = f.statuses("k1");
       REQUIRE(statuses.size() == published + 1);
       CHECK(statuses.back() == final);
       CHECK(f.os->sends.size() == 2);
     }
     SUBCASE("other content: FEILET 409, nothing sent") {
-      submit(f, sup2, "k1", "SAK-1", uid_a, 999);
+      submit_message(f, sup2, "k1", 999, "SAK-1", uid_a);
       auto statuses = f.statuses("k1");
       REQUIRE(statuses.size() == published + 1);
       CHECK(statuses.back().status == status_kind::feilet);

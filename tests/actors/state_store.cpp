@@ -7,18 +7,6 @@ using namespace utsjekk::test;
 
 namespace {
 
-constexpr auto uid_a = "9a7d2c3e-1111-4222-8333-944455566677";
-
-/// Submits message `key` of SAK-1 with `belop`; the content hash follows
-/// key and belop, so another belop is other content.
-void submit(fixture& f, const supervisor_actor& sup, const std::string& key,
-            uint64_t belop = 100) {
-  f.self->send(sup, atom::submit::value,
-               simple_message(key, "SAK-1", uid_a, belop),
-               content_hash{"h-" + key + std::to_string(belop)});
-  f.run();
-}
-
 /// The store's state; safe to read while the test coordinator is idle.
 const state_store_state& store_state(const fixture& f) {
   auto ptr = caf::actor_cast<caf::abstract_actor*>(f.store);
@@ -28,24 +16,10 @@ const state_store_state& store_state(const fixture& f) {
   return store->state;
 }
 
-/// Every journal record written for `key`, in order.
-std::vector<tx_record> journal_records(const fixture& f,
-                                       const std::string& key) {
-  std::vector<tx_record> result;
-  for (auto& rec : f.sink->records) {
-    if (rec.topic != state_topics{}.journal || rec.key != key)
-      continue;
-    auto parsed = parse_tx_record(rec.value);
-    REQUIRE(parsed);
-    result.push_back(std::move(*parsed));
-  }
-  return result;
-}
-
 /// Runs message k1 through OS with kvittering 00 and returns its terminal
 /// status.
 status_reply finish_k1(fixture& f, const supervisor_actor& sup) {
-  submit(f, sup, "k1");
+  submit_message(f, sup, "k1");
   REQUIRE(f.os->sends.size() == 1);
   f.answer(0, "00");
   auto k1 = f.statuses("k1");
@@ -61,14 +35,14 @@ void check_idempotent(fixture& f, const supervisor_actor& sup,
   auto sends = f.os->sends.size();
   auto published = f.statuses("k1").size();
   SUBCASE("the same content: the same final status, nothing sent") {
-    submit(f, sup, "k1");
+    submit_message(f, sup, "k1");
     auto k1 = f.statuses("k1");
     REQUIRE(k1.size() == published + 1);
     CHECK(k1.back() == final);
     CHECK(f.os->sends.size() == sends);
   }
   SUBCASE("other content: FEILET 409, nothing sent") {
-    submit(f, sup, "k1", 999);
+    submit_message(f, sup, "k1", 999);
     auto k1 = f.statuses("k1");
     REQUIRE(k1.size() == published + 1);
     CHECK(k1.back().status == status_kind::feilet);
@@ -85,7 +59,7 @@ TEST_SUITE("actors/state_store") {
 TEST_CASE("a transaction that ends leaves a compact entry and record") {
   fixture f;
   auto sup = f.make_supervisor(fagsystem::historisk);
-  submit(f, sup, "k1");
+  submit_message(f, sup, "k1");
   INFO("while in flight, the store holds the oppdrag for a restart");
   REQUIRE(store_state(f).journal.count(tx_id{"k1"}) == 1);
   CHECK(store_state(f).journal.at(tx_id{"k1"}).journal.oppdrag.size() == 1);
