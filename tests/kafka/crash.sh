@@ -16,39 +16,12 @@ messages=${3:-3000}
 saker=${4:-500}
 stops=${5:-10}
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-export UTSJEKK_KAFKA_STATE="$work/broker.state"
-utsjekk_pid=
-os_pid=
-replay_pid=
-cleanup() {
-  for p in $replay_pid $utsjekk_pid $os_pid; do
-    kill -KILL "$p" 2>/dev/null || true
-  done
-  "$here/broker" stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-bootstrap=$("$here/broker" start | sed -n 's/^bootstrap=//p')
-[ -n "$bootstrap" ] || { echo "the broker did not start" >&2; exit 1; }
-export KAFKA_BROKERS=$bootstrap
+. "$here/lib.sh"
+start_broker
 echo "crash suite ($signal): $messages messages, $saker saker, $stops stops"
 
 "$build/harness/utsjekk-harness" generate --messages "$messages" \
   --saker "$saker" --seed $$ --prefix "c$$" >"$work/input.jsonl"
-
-# Waits until FILE has a line starting with PREFIX=, at most 60 s.
-wait_line() {
-  local file=$1 prefix=$2 pid=$3 deadline=$((SECONDS + 60))
-  until grep -q "^$prefix=" "$file" 2>/dev/null; do
-    if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-      echo "no $prefix= line from pid $pid" >&2
-      return 1
-    fi
-    sleep 0.1
-  done
-}
 
 start_os() {
   # Empty the output first: the child truncates it only once it runs, and
@@ -108,18 +81,5 @@ fi
 "$build/harness/utsjekk-harness" check --bootstrap "$bootstrap" \
   --input "$work/input.jsonl" | tail -5
 # What OS pays against what the last message of each sak asked for.
-python3 - "$work/input.jsonl" >"$work/expect.jsonl" <<'PY'
-import json, sys
-seen = {}
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    seen.setdefault(r["key"], "FEILET" if r["kind"] == "invalid" else "OK")
-for key, status in seen.items():
-    print(json.dumps({"key": key, "status": status}))
-PY
-curl -sf "$ledger_url" >"$work/ledger.json" ||
-  python3 -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())" \
-    "$ledger_url" >"$work/ledger.json"
-"$build/os_gateway/utsjekk-ledger-check" --input "$work/input.jsonl" \
-  --expect "$work/expect.jsonl" --ledger "$work/ledger.json"
+check_ledger "$work/input.jsonl" "$ledger_url"
 echo "crash suite ($signal) held over $stopped stops of utsjekk"

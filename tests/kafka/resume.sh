@@ -12,19 +12,7 @@ set -euo pipefail
 build=$(cd "$1" && pwd)
 messages=${2:-40}
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-export UTSJEKK_KAFKA_STATE="$work/broker.state"
-utsjekk_pid=
-os_pid=
-replay_pid=
-cleanup() {
-  for p in $replay_pid $utsjekk_pid $os_pid; do
-    kill -KILL "$p" 2>/dev/null || true
-  done
-  "$here/broker" stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. "$here/lib.sh"
 
 fail() {
   echo "$1" >&2
@@ -35,9 +23,7 @@ fail() {
   exit 1
 }
 
-bootstrap=$("$here/broker" start | sed -n 's/^bootstrap=//p')
-[ -n "$bootstrap" ] || { echo "the broker did not start" >&2; exit 1; }
-export KAFKA_BROKERS=$bootstrap
+start_broker
 echo "resume suite: $messages messages on a real broker at $bootstrap"
 
 # Every message a new sak: each one is a transaction with an oppdrag.
@@ -49,17 +35,6 @@ echo "resume suite: $messages messages on a real broker at $bootstrap"
 count_status() {
   kcat -C -e -q -b "$bootstrap" -t helved.status.v1 -f '%s\n' 2>/dev/null |
     grep -c "\"status\":\"$1\"" || true
-}
-
-# Waits until FILE has a line starting with PREFIX=, at most 60 s.
-wait_line() {
-  local file=$1 prefix=$2 pid=$3 deadline=$((SECONDS + 60))
-  until grep -q "^$prefix=" "$file" 2>/dev/null; do
-    if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-      fail "no $prefix= line from pid $pid"
-    fi
-    sleep 0.1
-  done
 }
 
 # Waits until count_status KIND reaches N, at most SECONDS.
@@ -130,19 +105,7 @@ consumed=$(metric utsjekk_records_consumed_total)
   fail "the second utsjekk read $consumed input records again"
 sent=$(metric utsjekk_oppdrag_sent_total)
 [ "$sent" -eq 0 ] || fail "the second utsjekk sent $sent oppdrag again"
-python3 - "$work/input.jsonl" >"$work/expect.jsonl" <<'PY'
-import json, sys
-seen = {}
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    seen.setdefault(r["key"], "FEILET" if r["kind"] == "invalid" else "OK")
-for key, status in seen.items():
-    print(json.dumps({"key": key, "status": status}))
-PY
-python3 -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())" \
-  "$ledger_url" >"$work/ledger.json"
-"$build/os_gateway/utsjekk-ledger-check" --input "$work/input.jsonl" \
-  --expect "$work/expect.jsonl" --ledger "$work/ledger.json"
+check_ledger "$work/input.jsonl" "$ledger_url"
 kill -TERM "$utsjekk_pid"
 wait "$utsjekk_pid" || fail "utsjekk did not stop cleanly on SIGTERM"
 utsjekk_pid=
