@@ -43,6 +43,13 @@ void supervisor_state::start_next(const sak_key& sak) {
   }
   busy.emplace(sak, caf::actor_addr{});
   auto& front = q->second.front();
+  // The same key queued earlier on another sak is other content: this one
+  // waits until that one has its outcome, and is then a conflict (I6).
+  if (arrived_earlier(front)) {
+    busy.erase(sak);
+    blocked.emplace(front.msg.key, sak);
+    return;
+  }
   // A key seen before is a redelivery or a conflict (I6).
   self
     ->request(store, peer_timeout, atom::lookup_tx::value, front.msg.key,
@@ -144,6 +151,18 @@ void supervisor_state::complete_front(const sak_key& sak,
   auto item = std::move(q.front());
   q.pop_front();
   --pending;
+  auto [first, last] = queued_keys.equal_range(item.msg.key);
+  for (auto i = first; i != last; ++i)
+    if (i->second == item.seq) {
+      queued_keys.erase(i);
+      break;
+    }
+  // Saker that waited for this key may go on.
+  std::vector<sak_key> unblocked;
+  auto [bfirst, blast] = blocked.equal_range(item.msg.key);
+  for (auto i = bfirst; i != blast; ++i)
+    unblocked.push_back(i->second);
+  blocked.erase(bfirst, blast);
   ++finished;
   // Remember it for the admin endpoint, newest first.
   auto view = view_of(item, run);
@@ -162,8 +181,23 @@ void supervisor_state::complete_front(const sak_key& sak,
     item.promise.deliver(outcome);
   busy.erase(sak);
   start_next(sak);
+  for (auto& other : unblocked)
+    start_next(other);
   fill_slots();
   update_gauges();
+}
+
+void supervisor_state::enqueue(const sak_key& sak, queued item) {
+  item.seq = ++next_seq;
+  queued_keys.emplace(item.msg.key, item.seq);
+  queues[sak].push_back(std::move(item));
+  ++pending;
+}
+
+bool supervisor_state::arrived_earlier(const queued& item) const {
+  auto [first, last] = queued_keys.equal_range(item.msg.key);
+  return std::any_of(first, last,
+                     [&item](auto& x) { return x.second < item.seq; });
 }
 
 void supervisor_state::fill_slots() {
@@ -381,9 +415,7 @@ supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
       auto& st = self->state;
       auto promise = self->make_response_promise<tx_outcome>();
       auto sak = msg.sak;
-      st.queues[sak].push_back(
-        {std::move(msg), std::move(hash), promise, st.now()});
-      ++st.pending;
+      st.enqueue(sak, {std::move(msg), std::move(hash), promise, st.now()});
       st.start_next(sak);
       st.update_gauges();
       return promise;
@@ -410,9 +442,8 @@ supervisor(supervisor_actor::stateful_pointer<supervisor_state> self,
         msg.key = rec.key;
         msg.fagsystem = rec.fagsystem;
         msg.sak = rec.sak;
-        st.queues[rec.sak].push_back(
-          {std::move(msg), std::move(rec.hash), {}, st.now()});
-        ++st.pending;
+        st.enqueue(rec.sak, {std::move(msg), std::move(rec.hash), {},
+                             st.now()});
         saker.insert(rec.sak);
       }
       for (auto& sak : saker)

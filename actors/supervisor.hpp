@@ -23,6 +23,8 @@ struct supervisor_state {
     caf::typed_response_promise<tx_outcome> promise;
     /// When it arrived.
     local_time submitted{};
+    /// Its place in arrival order, among every sak's messages.
+    uint64_t seq = 0;
   };
   /// A transaction in flight.
   struct running {
@@ -62,6 +64,13 @@ struct supervisor_state {
   std::set<sak_key> parked;
   /// Messages in all queues, in flight included.
   size_t pending = 0;
+  /// The arrival order of the next message.
+  uint64_t next_seq = 0;
+  /// The arrival order of every message in the queues, by key: a key
+  /// queued on two saker (other content, so a conflict) runs only once.
+  std::multimap<tx_id, uint64_t> queued_keys;
+  /// Saker whose front waits for an earlier message with its key.
+  std::multimap<tx_id, sak_key> blocked;
   /// The last terminal transactions, newest first, for the admin endpoint.
   std::deque<tx_view> history;
   size_t history_limit = defaults::history_limit;
@@ -80,6 +89,11 @@ struct supervisor_state {
   /// starts the next one. `run` is its transaction, if it had an actor.
   void complete_front(const sak_key& sak, const tx_outcome& outcome,
                       const running* run = nullptr);
+  /// Queues `item` on `sak` in arrival order.
+  void enqueue(const sak_key& sak, queued item);
+  /// Whether a message with the key of `item` arrived before it and is
+  /// still queued or in flight on another sak.
+  bool arrived_earlier(const queued& item) const;
   /// Starts waiting saker while slots are free.
   void fill_slots();
   /// Takes a journal an oppdrag actor reported.

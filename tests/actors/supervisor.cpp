@@ -116,6 +116,34 @@ TEST_CASE("a redelivered key gets its final status again, a reused key 409") {
   }
 }
 
+TEST_CASE("a key reused on another sak while the first is in flight waits, "
+          "then is 409") {
+  fixture f;
+  auto sup = f.make_supervisor(fagsystem::historisk);
+  submit(f, sup, simple_message("k1", "SAK-1", uid_a, 100));
+  REQUIRE(f.os->sends.size() == 1);
+  INFO("the same key with other content on SAK-2 starts nothing yet");
+  submit(f, sup, simple_message("k1", "SAK-2", uid_b, 300));
+  CHECK(f.os->sends.size() == 1);
+  CHECK(f.statuses("k1").size() == 2);
+  INFO("SAK-2's next message is held behind it (I4)");
+  submit(f, sup, simple_message("k2", "SAK-2", uid_b, 300));
+  CHECK(f.os->sends.size() == 1);
+  INFO("once the first has its outcome, the second is a conflict");
+  f.answer(0, "00");
+  auto k1 = f.statuses("k1");
+  REQUIRE(k1.size() == 4);
+  CHECK(k1[2].status == status_kind::ok);
+  CHECK(k1[3].status == status_kind::feilet);
+  REQUIRE(k1[3].error);
+  CHECK(k1[3].error->status_code == 409);
+  INFO("and SAK-2 goes on with its next message");
+  REQUIRE(f.os->sends.size() == 2);
+  CHECK(f.os->sends[1].key == tx_id{"k2"});
+  auto outcomes = drain(f);
+  CHECK(outcomes.size() == 2);
+}
+
 TEST_CASE("a message that changes nothing ends OK with no oppdrag") {
   fixture f;
   auto sup = f.make_supervisor(fagsystem::historisk);
