@@ -30,9 +30,9 @@ struct out_record {
   std::optional<std::string> key;
   std::string value;
   kafka::headers headers;
-  /// A status that settles the input of its key (MOTTATT with the
-  /// journal step that makes the transaction resumable, or a terminal
-  /// status): its input offset may be committed in the same transaction.
+  /// A status that settles the input of its key (MOTTATT, with the
+  /// journal step that makes the transaction resumable): its input offset
+  /// may be committed in the same transaction.
   bool settles = false;
 };
 

@@ -11,10 +11,10 @@
 
 namespace utsjekk {
 
-/// A status record that settles the input of its key: MOTTATT (written
-/// with the journal step that makes the transaction resumable) or a
-/// terminal status. `epoch` is input_offsets::epoch() when the record was
-/// queued: only inputs opened before it can be the ones it answers.
+/// A status record that settles the input of its key: MOTTATT, written
+/// with the journal step that makes the transaction resumable. `epoch` is
+/// input_offsets::epoch() when the record was queued: only inputs opened
+/// before it can be the ones it answers.
 struct settled_key {
   std::string key;
   uint64_t epoch = 0;
@@ -31,9 +31,9 @@ struct offset_plan {
 /// far each partition may be committed (I3). A record's outcome becomes
 /// durable in one of two ways:
 ///
-/// - a Kafka transaction commits a status that settles its key (see
-///   settled_key): the input offset goes in that same transaction, so the
-///   journal step, its status and the offset are all or nothing;
+/// - a Kafka transaction commits the MOTTATT of its key (see settled_key):
+///   the input offset goes in that same transaction, so the journal step,
+///   its status and the offset are all or nothing;
 /// - its reader stores a position past it, once its terminal status is
 ///   durable (the reader's own reckoning, which covers every path).
 ///

@@ -49,11 +49,13 @@ status_publisher_state::enqueue(std::vector<out_record> recs,
 out_record
 status_publisher_state::status_record(const tx_id& key, fagsystem fs,
                                       const status_reply& status) const {
-  // Every status but HOS_OPPDRAG is the first durable outcome of an
-  // input: MOTTATT goes with the journal step, the others are terminal.
+  // MOTTATT goes with the journal step that makes its transaction
+  // resumable, and a key has one transaction that reaches it (I6). A
+  // terminal status may be another transaction's answer with the same key
+  // (a redelivery, a conflict): its input moves with its reader instead.
   return out_record{status_topic, key.value, to_json(status),
                     {{"fagsystem", std::string{to_string(fs)}}},
-                    status.status != status_kind::hos_oppdrag};
+                    status.status == status_kind::mottatt};
 }
 
 status_publisher_actor::behavior_type status_publisher(
