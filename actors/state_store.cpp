@@ -89,7 +89,20 @@ void state_store_state::accept(const sak_key& key,
 }
 
 void state_store_state::journaled(tx_record rec) {
+  claims.erase(rec.key);
   file_journal_record(journal, finished, std::move(rec));
+}
+
+tx_lookup state_store_state::claim(const tx_id& key,
+                                   const content_hash& hash) {
+  auto result = lookup(key, hash);
+  if (result.what != tx_lookup::kind::unknown)
+    return result;
+  // Started already with other content, not journaled yet.
+  auto [i, fresh] = claims.try_emplace(key, hash);
+  if (!fresh && i->second != hash)
+    result.what = tx_lookup::kind::conflict;
+  return result;
 }
 
 tx_lookup state_store_state::lookup(const tx_id& key,
@@ -205,7 +218,7 @@ state_store(state_store_actor::stateful_pointer<state_store_state> self,
     },
     [self](atom::lookup_tx, const tx_id& key,
            const content_hash& hash) -> tx_lookup {
-      return self->state.lookup(key, hash);
+      return self->state.claim(key, hash);
     },
     [self](atom::journal, tx_record& rec) -> caf::typed_response_promise<bool> {
       auto promise = self->make_response_promise<bool>();

@@ -72,6 +72,10 @@ struct state_store_state {
   /// What is kept of each finished transaction; memory grows by one
   /// small entry per key ever finished, not by its oppdrag.
   std::map<tx_id, finished_tx> finished;
+  /// Keys looked up unknown and started, with their content, until their
+  /// first journal record: a key started by two fagsystemer (or twice
+  /// before either is journaled) runs once, the other is a conflict.
+  std::map<tx_id, content_hash> claims;
   /// The records that make `versions` the accepted state of sak `key`:
   /// one per utbetaling, then the sak's uid list as it becomes.
   std::vector<out_record>
@@ -86,6 +90,10 @@ struct state_store_state {
   void journaled(tx_record rec);
   /// Answers whether `key` was seen, with which content (I6).
   tx_lookup lookup(const tx_id& key, const content_hash& hash) const;
+  /// Like lookup(), and claims an unknown key for a transaction that
+  /// starts now: another content with the key is a conflict until the
+  /// transaction's first journal record, and after it.
+  tx_lookup claim(const tx_id& key, const content_hash& hash);
   static inline const char* name = "state-store";
 };
 

@@ -175,4 +175,27 @@ TEST_CASE("a late step never reopens a finished transaction") {
   }
 }
 
+TEST_CASE("a key started with other content before its first journal "
+          "record is a conflict") {
+  state_store_state st;
+  tx_id k{"k1"};
+  INFO("the first start claims the key");
+  CHECK(st.claim(k, content_hash{"h1"}).what == tx_lookup::kind::unknown);
+  INFO("another content, on another fagsystem's supervisor: a conflict");
+  auto other = st.claim(k, content_hash{"h2"});
+  CHECK(other.what == tx_lookup::kind::conflict);
+  CHECK_FALSE(other.final_status);
+  INFO("the same content again is not");
+  CHECK(st.claim(k, content_hash{"h1"}).what == tx_lookup::kind::unknown);
+  INFO("once journaled, the journal answers and the claim is gone");
+  tx_record rec;
+  rec.key = k;
+  rec.hash = content_hash{"h1"};
+  rec.journal.step = tx_step::planned;
+  st.journaled(rec);
+  CHECK(st.claims.empty());
+  CHECK(st.claim(k, content_hash{"h2"}).what == tx_lookup::kind::conflict);
+  CHECK(st.claim(k, content_hash{"h1"}).what == tx_lookup::kind::same);
+}
+
 }
