@@ -6,8 +6,10 @@
 
 #include <caf/actor_system.hpp>
 
+#include <atomic>
 #include <csignal>
 #include <iostream>
+#include <memory>
 #include <string_view>
 #include <thread>
 
@@ -67,18 +69,27 @@ int main(int argc, char** argv) {
   std::cout << "admin=" << (*svc)->admin_url() << std::endl;
   // The demo: sample input through the running service, outcomes shown.
   std::thread feeder;
+  auto stopping = std::make_shared<std::atomic<bool>>(false);
   if (demo) {
     auto bootstrap = (*svc)->bootstrap();
-    feeder = std::thread{[bootstrap, path = *demo] {
+    feeder = std::thread{[bootstrap, path = *demo, stopping] {
       replay_options opts;
       opts.bootstrap = bootstrap;
       opts.input = path;
+      // A slow OS (--os.latency-*) may take minutes per sak; the demo
+      // feeds until it is done or utsjekk stops.
+      opts.timeout = std::chrono::hours{24};
+      opts.cancel = stopping;
       std::cout << "demo: producing " << path
                 << " sak by sak; terminal statuses:" << std::endl;
       auto report = replay(opts, std::cout);
       if (!report) {
-        UTSJEKK_LOG(error, "demo")
-          << "demo replay failed error=" << render(report.error());
+        if (report.error() == ec::shutting_down)
+          UTSJEKK_LOG(info, "demo")
+            << "demo stopped feeding error=" << render(report.error());
+        else
+          UTSJEKK_LOG(error, "demo")
+            << "demo replay failed error=" << render(report.error());
         return;
       }
       std::cout << "demo: " << report->produced << " records, "
@@ -86,7 +97,7 @@ int main(int argc, char** argv) {
                 << report->elapsed.count() << " ms. utsjekk keeps running;"
                 << " produce more with kcat -P -b " << bootstrap
                 << " -t <topic> -k <key> <file>, read statuses with"
-                << " kcat -C -b " << bootstrap
+                << " kcat -C -e -b " << bootstrap
                 << " -t helved.status.v1 -f '%k %s\\n'. Ctrl-C stops."
                 << std::endl;
     }};
@@ -95,6 +106,7 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&signals, &sig);
   UTSJEKK_LOG(info, "main") << "utsjekk got a stop signal signal=" << sig;
+  stopping->store(true);
   (*svc)->stop();
   if (feeder.joinable())
     feeder.join();

@@ -336,8 +336,17 @@ caf::expected<replay_report> replay(const replay_options& opts,
     std::deque<kafka::record> batch;
     {
       std::unique_lock<std::mutex> guard{box->mtx};
-      if (!box->cv.wait_until(guard, deadline,
-                              [&] { return !box->records.empty(); }))
+      // Wake now and then to see whether the run was cancelled.
+      auto until = std::min(deadline,
+                            clock::now() + std::chrono::milliseconds{200});
+      box->cv.wait_until(guard, until,
+                         [&] { return !box->records.empty(); });
+      if (opts.cancel && opts.cancel->load())
+        return caf::make_error(ec::shutting_down,
+                               std::to_string(outstanding)
+                                 + " records without terminal status when "
+                                   "the run was stopped");
+      if (box->records.empty() && clock::now() >= deadline)
         return caf::make_error(ec::timeout,
                                std::to_string(outstanding)
                                  + " records without terminal status");

@@ -4,8 +4,10 @@
 
 #include <caf/expected.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -27,6 +29,9 @@ struct replay_options {
   std::string oppdrag_topic = "helved.oppdrag.v1";
   /// The whole run's deadline.
   std::chrono::seconds timeout{120};
+  /// Set by another thread to stop the run early (ec::shutting_down);
+  /// may be null.
+  std::shared_ptr<std::atomic<bool>> cancel;
 };
 
 /// What came back for one key.
