@@ -240,6 +240,7 @@ struct run_state {
     if (!started)
       return started.error();
     os = std::move(*started);
+    out << "bench: started utsjekk-os pid=" << os->pid() << std::endl;
     auto line = os->wait_for_line("ledger", std::chrono::seconds{60});
     if (!line)
       return line.error();
@@ -267,6 +268,7 @@ struct run_state {
     if (!started)
       return started.error();
     utsjekk = std::move(*started);
+    out << "bench: started utsjekk pid=" << utsjekk->pid() << std::endl;
     auto line = utsjekk->wait_for_line("admin", std::chrono::seconds{120});
     if (!line)
       return line.error();

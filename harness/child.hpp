@@ -5,14 +5,17 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-/// Child processes the bench starts (utsjekk, utsjekk-os): spawned with
-/// their own environment, standard output and error to files, found again
-/// by pid and stopped by pid on every path out.
+/// Child processes the bench starts (utsjekk, utsjekk-os): forked and
+/// executed with their own environment, standard output and error to files,
+/// in their own process group, found again by pid and stopped by pid on
+/// every path out. On Linux a child also gets SIGTERM when the harness
+/// dies, even by SIGKILL.
 namespace utsjekk::bench {
 
 /// How to start one child.
@@ -40,9 +43,11 @@ public:
   static caf::expected<std::unique_ptr<child>> start(child_spec spec);
 
   /// Waits until standard output has a line `<prefix>=<value>` and returns
-  /// the value; fails when the child exits or `timeout` passes first.
-  caf::expected<std::string> wait_for_line(const std::string& prefix,
-                                           std::chrono::milliseconds timeout);
+  /// the value; fails when the child exits or `timeout` passes first, and
+  /// with `ec::shutting_down` as soon as `cancelled` (when given) says so.
+  caf::expected<std::string>
+  wait_for_line(const std::string& prefix, std::chrono::milliseconds timeout,
+                const std::function<bool()>& cancelled = {});
 
   /// Whether the child still runs (reaps it when it has ended).
   bool running();
