@@ -120,8 +120,11 @@ struct result {
   outcome_counts outcome;
   std::vector<second_sample> timeline;
   /// Passed: nothing lost, nothing duplicated, no ledger difference, no
-  /// invariant failure.
+  /// invariant failure, not interrupted.
   bool passed = false;
+  /// Stopped early by SIGINT or SIGTERM: the figures cover the run so far,
+  /// OS' ledger was not compared and there is no baseline.
+  bool interrupted = false;
 };
 
 } // namespace utsjekk::bench

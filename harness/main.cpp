@@ -25,6 +25,10 @@ constexpr const char* usage
     "I8 for every key of FILE; --os-faults allows valid input to end\n"
     "FEILET (a profile where OS rejects).\n";
 
+/// The exit status of a run stopped by SIGINT or SIGTERM, as shells
+/// report a command ended by SIGINT.
+constexpr int interrupted_exit = 130;
+
 /// `check`: the invariants of a finished run.
 int check_command(int argc, char** argv) {
   check_options opts;
@@ -91,6 +95,12 @@ int bench_command(int argc, char** argv) {
   for (int i = 1; i < argc; ++i)
     cfg.command += std::string{" "} + argv[i];
   auto result = bench::run_bench(cfg, std::cerr);
+  // Interrupted before the load began: nothing measured, no report.
+  if (!result && result.error() == ec::shutting_down) {
+    std::cerr << "utsjekk-harness bench: "
+              << error_message(result.error()) << "; no report written\n";
+    return interrupted_exit;
+  }
   if (!result) {
     std::cerr << "utsjekk-harness bench: the run could not take place: "
               << render(result.error()) << '\n';
@@ -103,6 +113,8 @@ int bench_command(int argc, char** argv) {
       return 1;
     }
   }
+  if (result->interrupted)
+    return interrupted_exit;
   return result->passed ? 0 : 1;
 }
 

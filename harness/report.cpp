@@ -344,6 +344,11 @@ std::string mebibytes(uint64_t kib) {
   return fixed(static_cast<double>(kib) / 1024, 1) + " MiB";
 }
 
+/// PASSED, FAILED, or INTERRUPTED for a run stopped by a signal.
+std::string verdict_word(const result& x) {
+  return x.passed ? "PASSED" : x.interrupted ? "INTERRUPTED" : "FAILED";
+}
+
 /// One row of the table: what is measured and its value as text.
 using figure = std::pair<std::string, std::string>;
 
@@ -353,7 +358,7 @@ std::vector<figure> figures_of(const result& x) {
   const auto& l = x.load;
   std::vector<figure> rows;
   // The run and the machine.
-  rows.emplace_back("verdict", x.passed ? "PASSED" : "FAILED");
+  rows.emplace_back("verdict", verdict_word(x));
   rows.emplace_back("command", x.command);
   rows.emplace_back("started at", x.started_at);
   rows.emplace_back("machine", x.machine);
@@ -681,6 +686,7 @@ std::string to_json(const result& x) {
     {"outcome", to_object(x.outcome)},
     {"timeline", std::move(timeline)},
     {"passed", x.passed},
+    {"interrupted", x.interrupted},
   };
   return bj::serialize(out);
 }
@@ -708,6 +714,7 @@ caf::expected<result> from_json(std::string_view text) {
   r.keep(read_outcome(r.member("outcome")), out.outcome);
   r.keep(read_timeline(r.member("timeline")), out.timeline);
   r.flag("passed", out.passed);
+  r.flag("interrupted", out.interrupted);
   if (auto err = r.finish())
     return err;
   return out;
@@ -733,8 +740,9 @@ std::string to_html(const result& x) {
         ".plot .grid { stroke: #eee; }\n"
         "</style>\n</head>\n<body>\n<h1>utsjekk benchmark</h1>\n";
   // The verdict first, then every figure.
-  out += x.passed ? "<p class=\"verdict passed\">PASSED</p>\n"
-                  : "<p class=\"verdict failed\">FAILED</p>\n";
+  out += std::string{"<p class=\"verdict "} +
+         (x.passed ? "passed" : "failed") + "\">" + verdict_word(x) +
+         "</p>\n";
   out += "<table>\n<tr><th>figure</th><th>value</th></tr>\n";
   for (const auto& [name, value] : figures_of(x))
     out += "<tr><td>" + escape_html(name) + "</td><td>" + escape_html(value)

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Stopping utsjekk-harness bench from outside, on the embedded cluster:
 #  1. SIGKILL of the harness mid-run: the utsjekk and utsjekk-os it started
-#     (the pids it printed) end too, by the kernel's parent-death signal.
+#     (the pids it printed) end too, by the kernel's parent-death signal;
+#  2. SIGINT while utsjekk starts: "interrupted", exit 130, no report, the
+#     children stopped;
+#  3. SIGINT mid-run: exit 130, verdict INTERRUPTED, no baseline, a report
+#     marked interrupted, the children stopped.
 # usage: bench_stop.sh BUILD_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -54,19 +58,31 @@ pid_of() {
 
 # Whether file $1 has a line matching $2.
 has_line() {
-  grep -q -- "$2" "$1"
+  grep -qs -- "$2" "$1"
 }
 
-# Starts a long, slow bench in the background; its output goes to
-# $work/$1.out and $work/$1.err, its pid to harness_pid.
+# Starts a long, slow bench in the background with options "$2...";
+# its output goes to $work/$1.out and $work/$1.err, its pid to harness_pid.
 start_bench() {
-  "$harness" bench --messages 100000 --rate 20 --no-baseline --timeout 600 \
-    --report "$work/$1.json" >"$work/$1.out" 2>"$work/$1.err" &
+  local name=$1
+  shift
+  "$harness" bench --messages 20000 --rate 20 --timeout 600 \
+    --report "$work/$name.json" "$@" >"$work/$name.out" \
+    2>"$work/$name.err" &
   harness_pid=$!
 }
 
+# Waits for the harness to end and checks its exit status is $1.
+harness_exits() {
+  wait_until 120 gone "$harness_pid" || fail "the harness did not end"
+  local status=0
+  wait "$harness_pid" || status=$?
+  harness_pid=
+  [ "$status" -eq "$1" ] || fail "the harness exited $status, not $1"
+}
+
 echo "1. SIGKILL of the harness takes its children along"
-start_bench kill
+start_bench kill --no-baseline
 wait_until 180 has_line "$work/kill.err" "^bench: started utsjekk pid=" ||
   fail "utsjekk was not started"
 wait_until 120 has_line "$work/kill.err" "^bench: .*s sent [1-9]" ||
@@ -81,4 +97,46 @@ wait_until 60 gone "$utsjekk_pid" ||
   fail "utsjekk $utsjekk_pid outlived the harness"
 wait_until 60 gone "$os_pid" ||
   fail "utsjekk-os $os_pid outlived the harness"
-echo "the children of a stopped harness are gone"
+
+echo "2. SIGINT while utsjekk starts"
+# A stand-in for utsjekk that never gets ready.
+printf '#!/bin/sh\nexec sleep 600\n' >"$work/never-ready"
+chmod +x "$work/never-ready"
+start_bench starting --utsjekk "$work/never-ready"
+wait_until 120 has_line "$work/starting.err" "^bench: started utsjekk pid=" ||
+  fail "the stand-in for utsjekk was not started"
+kill -INT "$harness_pid"
+harness_exits 130
+has_line "$work/starting.err" "interrupted while waiting for utsjekk" ||
+  fail "an interrupted start does not say so"
+! has_line "$work/starting.err" "timeout\|did not get ready" ||
+  fail "an interrupted start reads as a timeout"
+[ ! -e "$work/starting.json" ] || fail "an interrupted start wrote a report"
+for name in utsjekk-os utsjekk; do
+  pid=$(pid_of "$work/starting.err" $name)
+  wait_until 30 gone "$pid" || fail "$name $pid was not stopped"
+done
+
+echo "3. SIGINT mid-run"
+start_bench running
+wait_until 180 has_line "$work/running.err" "^bench: .*s sent [1-9]" ||
+  fail "the run did not begin"
+kill -INT "$harness_pid"
+harness_exits 130
+has_line "$work/running.out" "^INTERRUPTED: " ||
+  fail "the verdict does not say INTERRUPTED"
+! has_line "$work/running.err" "baseline over" ||
+  fail "an interrupted run ran the baseline"
+python3 - "$work/running.json" <<'PY' || fail "the report is not marked"
+import json, sys
+r = json.load(open(sys.argv[1]))
+o = r["outcome"]
+assert r["interrupted"] and not r["passed"], "not marked interrupted"
+assert r["baseline"] is None, "a baseline in an interrupted run"
+assert 0 < o["keys"] <= 20000, o
+PY
+for name in utsjekk-os utsjekk; do
+  pid=$(pid_of "$work/running.err" $name)
+  wait_until 30 gone "$pid" || fail "$name $pid was not stopped"
+done
+echo "a stopped harness stops its children and says it was interrupted"

@@ -125,6 +125,7 @@ TEST_CASE("JSON round-trips every field") {
     CHECK(back->timeline[2].p50_ms == -1);
     CHECK(back->timeline[3].rss_kib == x.timeline[3].rss_kib);
     CHECK(back->passed == x.passed);
+    CHECK(back->interrupted == x.interrupted);
   }
   SUBCASE("absent optionals stay absent") {
     x.pauses.reset();
@@ -290,6 +291,21 @@ TEST_CASE("a run without baseline renders n/a") {
   auto with = to_markdown(sample_run(2));
   CHECK(with.find("| throughput / baseline | 0.031 (3.1 %) |")
         != std::string::npos);
+}
+
+TEST_CASE("an interrupted run says so in every form") {
+  auto x = sample_run(2);
+  x.interrupted = true;
+  auto back = from_json(to_json(x));
+  REQUIRE_MESSAGE(back, render(back.error()));
+  CHECK(back->interrupted);
+  CHECK(to_markdown(x).find("| verdict | INTERRUPTED |")
+        != std::string::npos);
+  CHECK(to_html(x).find("<p class=\"verdict failed\">INTERRUPTED</p>")
+        != std::string::npos);
+  INFO("a run that was not interrupted reads FAILED");
+  x.interrupted = false;
+  CHECK(to_markdown(x).find("| verdict | FAILED |") != std::string::npos);
 }
 
 TEST_CASE("Markdown cells keep the table intact") {
