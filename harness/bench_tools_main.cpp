@@ -179,12 +179,23 @@ int decode_command(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   std::string_view command = argc > 1 ? argv[1] : "";
+  // Help asked for, here or after a command, goes to stdout.
+  for (int i = 1; i < argc; ++i)
+    if (std::string_view{argv[i]} == "--help" ||
+        std::string_view{argv[i]} == "-h") {
+      std::cout << usage;
+      return 0;
+    }
   if (command == "fill-state")
     return fill_state_command(argc, argv);
   if (command == "baseline")
     return baseline_command(argc, argv);
   if (command == "decode")
     return decode_command(argc, argv);
-  std::cerr << usage;
+  std::cerr << "utsjekk-bench-tools: "
+            << (command.empty() ? std::string{"no command"}
+                                : "unknown command " + std::string{command})
+            << '\n'
+            << usage;
   return 2;
 }

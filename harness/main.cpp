@@ -34,6 +34,10 @@ int check_command(int argc, char** argv) {
   check_options opts;
   for (int i = 2; i < argc; ++i) {
     std::string_view arg{argv[i]};
+    if (arg == "--help" || arg == "-h") {
+      std::cout << usage;
+      return 0;
+    }
     if (arg == "--os-faults") {
       opts.expect_all_ok = false;
       continue;
@@ -121,17 +125,31 @@ int bench_command(int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && std::string_view{argv[1]} == "check")
+  std::string_view command = argc > 1 ? argv[1] : "";
+  // Help asked for goes to stdout; a usage error to stderr.
+  if (command == "--help" || command == "-h") {
+    std::cout << usage;
+    return 0;
+  }
+  if (command == "check")
     return check_command(argc, argv);
-  if (argc >= 2 && std::string_view{argv[1]} == "bench")
+  if (command == "bench")
     return bench_command(argc, argv);
-  if (argc < 2 || std::string_view{argv[1]} != "generate") {
-    std::cerr << usage;
-    return argc < 2 ? 2 : (std::string_view{argv[1]} == "--help" ? 0 : 2);
+  if (command != "generate") {
+    std::cerr << "utsjekk-harness: "
+              << (command.empty() ? std::string{"no command"}
+                                  : "unknown command " + std::string{command})
+              << '\n'
+              << usage;
+    return 2;
   }
   generator_options opts;
   for (int i = 2; i < argc; ++i) {
     std::string_view arg{argv[i]};
+    if (arg == "--help" || arg == "-h") {
+      std::cout << usage;
+      return 0;
+    }
     if (i + 1 >= argc) {
       std::cerr << "utsjekk-harness: " << arg << " needs a value\n" << usage;
       return 2;
