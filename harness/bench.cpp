@@ -5,6 +5,7 @@
 #include "harness/check.hpp"
 #include "harness/child.hpp"
 #include "harness/generator.hpp"
+#include "harness/options.hpp"
 #include "harness/probe.hpp"
 #include "harness/report.hpp"
 #include "kafka/kafka.hpp"
@@ -23,7 +24,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <csignal>
 #include <cmath>
 #include <condition_variable>
@@ -102,27 +102,6 @@ caf::error interrupted_while(std::string what) {
 
 caf::error bad(std::string what) {
   return caf::make_error(ec::invalid_config, std::move(what));
-}
-
-/// A whole unsigned number, or an error naming the option.
-caf::expected<uint64_t> to_count(std::string_view opt, std::string_view x) {
-  uint64_t value = 0;
-  auto [ptr, err] = std::from_chars(x.data(), x.data() + x.size(), value);
-  if (x.empty() || err != std::errc{} || ptr != x.data() + x.size())
-    return bad(std::string{opt} + " takes a whole number, got '" +
-               std::string{x} + "'");
-  return value;
-}
-
-/// A finite number, or an error naming the option.
-caf::expected<double> to_number(std::string_view opt, std::string_view x) {
-  double value = 0;
-  auto [ptr, err] = std::from_chars(x.data(), x.data() + x.size(), value);
-  if (x.empty() || err != std::errc{} || ptr != x.data() + x.size() ||
-      !std::isfinite(value))
-    return bad(std::string{opt} + " takes a number, got '" + std::string{x} +
-               "'");
-  return value;
 }
 
 /// The folder of the running program.
@@ -379,101 +358,67 @@ caf::expected<bench_args>
 parse_bench_args(const std::vector<std::string>& args) {
   bench_args result;
   auto& c = result.config;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string_view opt{args[i]};
-    // Flags first.
-    if (opt == "--help" || opt == "-h") {
-      result.help = true;
-      continue;
-    }
-    if (opt == "--no-baseline" || opt == "--keep" || opt == "--quiet") {
-      (opt == "--no-baseline" ? c.baseline
-                              : (opt == "--keep" ? c.keep : c.quiet)) =
-          opt != "--no-baseline";
-      continue;
-    }
-    // Options with a value.
-    if (i + 1 >= args.size())
-      return bad(std::string{opt} + " needs a value");
-    std::string_view value{args[++i]};
-    auto count = [&](uint64_t& out) -> caf::error {
-      auto x = to_count(opt, value);
-      if (!x)
-        return x.error();
-      out = *x;
-      return caf::none;
-    };
-    auto number = [&](double& out) -> caf::error {
-      auto x = to_number(opt, value);
-      if (!x)
-        return x.error();
-      out = *x;
-      return caf::none;
-    };
-    caf::error err;
-    if (opt == "--messages")
-      err = count(c.messages);
-    else if (opt == "--saker")
-      err = count(c.saker);
-    else if (opt == "--rate")
-      err = number(c.rate);
-    else if (opt == "--skew")
-      err = number(c.skew);
-    else if (opt == "--invalid")
-      err = number(c.invalid_share);
-    else if (opt == "--redelivery")
-      err = number(c.redelivery_share);
-    else if (opt == "--opphor")
-      err = number(c.opphor_share);
-    else if (opt == "--os-12")
-      err = number(c.os_rate_12);
-    else if (opt == "--os-lost")
-      err = number(c.os_rate_lost);
-    else if (opt == "--max-in-flight")
-      err = count(c.max_in_flight);
-    else if (opt == "--seed")
-      err = count(c.seed);
-    else if (opt == "--report")
-      c.report = value;
-    else if (opt == "--utsjekk")
-      c.utsjekk_path = value;
-    else if (opt == "--utsjekk-os")
-      c.os_path = value;
-    else if (opt == "--timeout") {
-      uint64_t seconds = 0;
-      err = count(seconds);
-      c.timeout = std::chrono::seconds{seconds};
-    } else if (opt == "--os-latency") {
-      auto colon = value.find(':');
-      if (colon == std::string_view::npos)
-        return bad("--os-latency takes MIN:MAX in milliseconds, got '" +
-                   std::string{value} + "'");
-      auto lo = to_count(opt, value.substr(0, colon));
-      auto hi = to_count(opt, value.substr(colon + 1));
-      if (!lo || !hi)
-        return bad("--os-latency takes MIN:MAX in milliseconds, got '" +
-                   std::string{value} + "'");
-      c.os_latency_min_ms = *lo;
-      c.os_latency_max_ms = *hi;
-    } else
-      return bad("unknown option " + std::string{opt});
-    if (err)
-      return err;
-  }
+  auto no_baseline = false;
+  uint64_t timeout_s = static_cast<uint64_t>(c.timeout.count());
+  auto max_timeout_s = static_cast<uint64_t>(limits::timeout.count());
+  // --os-latency MIN:MAX, each in milliseconds.
+  auto latency = [&c](std::string_view value) -> caf::error {
+    auto colon = value.find(':');
+    auto lo = parse_count("--os-latency", value.substr(0, colon), 0,
+                          limits::os_latency_ms);
+    auto hi = colon == std::string_view::npos
+                  ? caf::expected<uint64_t>{bad("")}
+                  : parse_count("--os-latency", value.substr(colon + 1), 0,
+                                limits::os_latency_ms);
+    if (!lo || !hi)
+      return bad("--os-latency takes MIN:MAX in milliseconds, each in [0, " +
+                 std::to_string(limits::os_latency_ms) + "], got '" +
+                 std::string{value} + "'");
+    c.os_latency_min_ms = *lo;
+    c.os_latency_max_ms = *hi;
+    return caf::none;
+  };
+  option_parser options;
+  options.count("--messages", c.messages, 1, limits::messages)
+      .count("--saker", c.saker, 1, limits::messages)
+      .number("--rate", c.rate, 0, limits::rate)
+      .number("--skew", c.skew, 0, 1)
+      .number("--invalid", c.invalid_share, 0, 1)
+      .number("--redelivery", c.redelivery_share, 0, 1)
+      .number("--opphor", c.opphor_share, 0, 1)
+      .custom("--os-latency", latency)
+      .number("--os-12", c.os_rate_12, 0, 1)
+      .number("--os-lost", c.os_rate_lost, 0, 1)
+      .count("--max-in-flight", c.max_in_flight, 1, limits::max_in_flight)
+      .count("--seed", c.seed, 0, limits::seed)
+      .count("--timeout", timeout_s, 1, max_timeout_s)
+      .text("--report", c.report)
+      .text("--utsjekk", c.utsjekk_path)
+      .text("--utsjekk-os", c.os_path)
+      .flag("--no-baseline", no_baseline)
+      .flag("--keep", c.keep)
+      .flag("--quiet", c.quiet);
+  auto help = options.parse(args);
+  if (!help)
+    return std::move(help.error());
+  result.help = *help;
+  c.baseline = !no_baseline;
+  c.timeout = std::chrono::seconds{timeout_s};
   // Saker not given: one per five messages.
-  if (std::find(args.begin(), args.end(), "--saker") == args.end())
+  if (!options.given("--saker"))
     c.saker = std::max<uint64_t>(1, c.messages / 5);
   return result;
 }
 
 caf::error validate(const bench_config& x) {
   auto share = [](double v) { return v >= 0 && v <= 1; };
-  if (x.messages == 0)
-    return bad("--messages must be at least 1");
+  if (x.messages == 0 || x.messages > limits::messages)
+    return bad("--messages must lie in [1, " +
+               std::to_string(limits::messages) + "]");
   if (x.saker == 0 || x.saker > x.messages)
     return bad("--saker must lie in [1, messages]");
-  if (x.rate < 0)
-    return bad("--rate must not be negative");
+  if (!(x.rate >= 0 && x.rate <= limits::rate))
+    return bad("--rate must lie in [0, 10000000]");
   if (!share(x.skew) || x.skew == 0)
     return bad("--skew must lie in (0, 1]");
   if (!share(x.invalid_share) || !share(x.redelivery_share) ||
@@ -486,12 +431,20 @@ caf::error validate(const bench_config& x) {
     return bad("--os-12 and --os-lost must lie in [0, 1]");
   if (x.os_rate_12 >= 1 || x.os_rate_lost >= 1)
     return bad("--os-12 and --os-lost must stay below 1, or nothing ends");
+  if (x.os_latency_max_ms > limits::os_latency_ms)
+    return bad("--os-latency must lie in [0, " +
+               std::to_string(limits::os_latency_ms) + "] milliseconds");
   if (x.os_latency_min_ms > x.os_latency_max_ms)
     return bad("--os-latency: MIN must not exceed MAX");
-  if (x.max_in_flight == 0)
-    return bad("--max-in-flight must be at least 1");
-  if (x.timeout.count() <= 0)
-    return bad("--timeout must be at least 1 second");
+  if (x.max_in_flight == 0 || x.max_in_flight > limits::max_in_flight)
+    return bad("--max-in-flight must lie in [1, " +
+               std::to_string(limits::max_in_flight) + "]");
+  if (x.seed > limits::seed)
+    return bad("--seed must lie in [0, " + std::to_string(limits::seed) +
+               "]");
+  if (x.timeout.count() <= 0 || x.timeout > limits::timeout)
+    return bad("--timeout must lie in [1, " +
+               std::to_string(limits::timeout.count()) + "] seconds");
   return caf::none;
 }
 
@@ -761,8 +714,9 @@ caf::expected<result> run_bench(const bench_config& cfg,
               << std::endl;
     }
   }
-  r.passed = finished && !r.interrupted && r.outcome.lost == 0 && r.outcome.duplicated == 0 &&
-             r.outcome.ledger_differences == 0 && r.outcome.failures.empty();
+  r.passed = finished && !r.interrupted && r.outcome.lost == 0 &&
+             r.outcome.duplicated == 0 && r.outcome.ledger_differences == 0 &&
+             r.outcome.failures.empty();
   // The logs stay when something failed.
   if (r.passed && !cfg.keep) {
     std::error_code ignored;

@@ -216,8 +216,10 @@ struct producer_state {
     if (ready.empty() || tick_pending)
       return;
     tick_pending = true;
-    auto wait = std::chrono::microseconds{
-        static_cast<int64_t>(std::max(1000.0, (1 - tokens) / cfg.rate * 1e6))};
+    // At least a millisecond, at most a second: a tiny rate would ask for
+    // a delay beyond what the clock can hold.
+    auto wait = std::chrono::microseconds{static_cast<int64_t>(
+        std::clamp((1 - tokens) / cfg.rate * 1e6, 1000.0, 1e6))};
     self->delayed_send(self, wait, atom::tick::value);
   }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The command lines of utsjekk-harness and utsjekk-bench-tools, no cluster:
 #  1. help asked for goes to stdout with exit 0, stderr empty;
-#  2. a usage error goes to stderr with exit 2, stdout empty.
+#  2. a usage error goes to stderr with exit 2, stdout empty;
+#  3. a number that does not fit is refused, naming the option and its
+#     range.
 # usage: usage.sh BUILD_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -55,4 +57,20 @@ REASON="unknown option --bogus" refuses "$harness" bench --bogus 1
 REASON="no command" refuses "$tools"
 REASON="unknown command frob" refuses "$tools" frob
 REASON="--records" refuses "$tools" decode --records
+
+echo "3. numbers out of range"
+REASON="--timeout takes a whole number in \[1, 31536000\], got '10000000000'" \
+  refuses "$harness" bench --timeout 10000000000
+REASON="--os-latency takes MIN:MAX in milliseconds, each in \[0, 3600000\]" \
+  refuses "$harness" bench --os-latency 0:99999999999999999999
+REASON="--seed takes a whole number in \[0, 9223372036854775807\]" \
+  refuses "$harness" bench --seed 18446744073709551615
+REASON="--messages takes a whole number in \[1, 100000000\], got '-1'" \
+  refuses "$harness" generate --messages -1
+REASON="--invalid takes a number in \[0, 1\], got 'nan'" \
+  refuses "$harness" generate --invalid nan
+REASON="--records takes a whole number in \[1, " \
+  refuses "$tools" decode --records 99999999999999999999
+REASON="--records-per-message takes a number in \[0, 1000\]" \
+  refuses "$tools" baseline --records-per-message 1e309
 echo "the command lines hold"
