@@ -67,6 +67,7 @@ struct collector_state {
     if (!first_us)
       first_us = at_us;
     ++data.counts.produced;
+    data.sent_keys.insert(key);
     auto s = second_of(at_us);
     if (produced_by_second.size() <= s)
       produced_by_second.resize(s + 1, 0);

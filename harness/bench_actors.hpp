@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -55,6 +56,8 @@ struct collection {
   progress counts;
   /// From the first produce to the last terminal status.
   double elapsed_s = 0;
+  /// The keys the producers sent, each once.
+  std::set<std::string> sent_keys;
   /// Records and value bytes utsjekk produced for this run's keys
   /// (statuses, oppdrag, journal and state records).
   uint64_t records_out = 0;

@@ -79,12 +79,13 @@ struct baseline_result {
 
 /// The verdict's counts.
 struct outcome_counts {
-  /// Keys produced (distinct), and those with a terminal status.
+  /// Keys of the run (distinct), and those with a terminal status.
   uint64_t keys = 0;
   uint64_t finished = 0;
   uint64_t ok = 0;
   uint64_t feilet = 0;
-  /// Keys without a terminal status at the end (lost).
+  /// Keys sent without a terminal status at the end (lost). A key never
+  /// sent cannot be lost: it counts in `not_sent`.
   uint64_t lost = 0;
   /// Keys with two different terminal statuses, or two OK oppdrag for one
   /// key that differ (duplicated).
@@ -93,6 +94,9 @@ struct outcome_counts {
   uint64_t ledger_differences = 0;
   /// Every invariant failure, in words (no personident).
   std::vector<std::string> failures;
+  /// Keys never produced, because the run ended early (interrupted, or
+  /// utsjekk gone, or the deadline). Neither finished nor lost.
+  uint64_t not_sent = 0;
 };
 
 /// A whole run.

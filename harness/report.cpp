@@ -96,6 +96,7 @@ bj::object to_object(const outcome_counts& x) {
     {"ok", x.ok},
     {"feilet", x.feilet},
     {"lost", x.lost},
+    {"not_sent", x.not_sent},
     {"duplicated", x.duplicated},
     {"ledger_differences", x.ledger_differences},
     {"failures", std::move(failures)},
@@ -294,6 +295,7 @@ caf::expected<outcome_counts> read_outcome(const json::cursor& x) {
   r.count("ok", out.ok);
   r.count("feilet", out.feilet);
   r.count("lost", out.lost);
+  r.count("not_sent", out.not_sent);
   r.count("duplicated", out.duplicated);
   r.count("ledger_differences", out.ledger_differences);
   r.keep(read_texts(r.member("failures")), out.failures);
@@ -414,7 +416,8 @@ std::vector<figure> figures_of(const result& x) {
   rows.emplace_back("finished", to_string(o.finished));
   rows.emplace_back("OK / FEILET",
                     to_string(o.ok) + " / " + to_string(o.feilet));
-  rows.emplace_back("lost", to_string(o.lost));
+  rows.emplace_back("lost (sent, no terminal status)", to_string(o.lost));
+  rows.emplace_back("not sent (the run ended first)", to_string(o.not_sent));
   rows.emplace_back("duplicated", to_string(o.duplicated));
   rows.emplace_back("ledger differences", to_string(o.ledger_differences));
   rows.emplace_back("invariant failures", to_string(o.failures.size()));

@@ -5,7 +5,8 @@
 #  2. SIGINT while utsjekk starts: "interrupted", exit 130, no report, the
 #     children stopped;
 #  3. SIGINT mid-run: exit 130, verdict INTERRUPTED, no baseline, a report
-#     marked interrupted, the children stopped.
+#     marked interrupted where keys never sent count as "not sent", not
+#     lost; the children stopped.
 # usage: bench_stop.sh BUILD_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -134,6 +135,10 @@ o = r["outcome"]
 assert r["interrupted"] and not r["passed"], "not marked interrupted"
 assert r["baseline"] is None, "a baseline in an interrupted run"
 assert 0 < o["keys"] <= 20000, o
+# Stopped after a few seconds at 20/s: most keys were never sent, and
+# those are not lost.
+assert o["not_sent"] > o["keys"] // 2, o
+assert o["lost"] + o["finished"] + o["not_sent"] == o["keys"], o
 PY
 for name in utsjekk-os utsjekk; do
   pid=$(pid_of "$work/running.err" $name)

@@ -43,7 +43,7 @@ result sample_run(size_t samples) {
   x.pauses = 3;
   x.baseline = baseline_result{20000, 3.4, 6800000, 2.5, 8000};
   x.baseline_ratio = 0.03125;
-  x.outcome = {20000, 19990, 19500, 490, 10, 0, 0, {"10 keys lost"}};
+  x.outcome = {20000, 19990, 19500, 490, 10, 0, 0, {"10 keys lost"}, 7};
   for (size_t i = 0; i < samples; ++i) {
     second_sample s;
     s.at_s = static_cast<double>(i) + 0.5;
@@ -121,6 +121,7 @@ TEST_CASE("JSON round-trips every field") {
     CHECK(back->baseline->bytes_produced == x.baseline->bytes_produced);
     CHECK(back->baseline_ratio == x.baseline_ratio);
     CHECK(back->outcome.failures == x.outcome.failures);
+    CHECK(back->outcome.not_sent == 7);
     REQUIRE(back->timeline.size() == 4);
     CHECK(back->timeline[2].p50_ms == -1);
     CHECK(back->timeline[3].rss_kib == x.timeline[3].rss_kib);
