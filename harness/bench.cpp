@@ -649,6 +649,7 @@ caf::expected<result> run_bench(const bench_config& cfg,
                      ? static_cast<double>(got.counts.finished) / got.elapsed_s
                      : 0;
   r.latency = summarize(got.latencies_ms);
+  r.steady_latency = summarize(got.steady_latencies_ms);
   r.timeline = got.timeline;
   merge_samples(r, samples);
   if (*delivery_failures > 0)
@@ -692,6 +693,9 @@ caf::expected<result> run_bench(const bench_config& cfg,
     r.outcome.failures.push_back("no ledger from utsjekk-os: " +
                                  render(diff.error()));
   }
+  // What utsjekk sent to OS again, from its own counters.
+  if (auto text = http_get(run.admin_url, "/internal/metrics"))
+    r.retries = parse_metrics(*text).retries;
   // utsjekk must stop cleanly.
   auto stopped = run.utsjekk->stop();
   if (!stopped || *stopped != 0)
@@ -758,15 +762,20 @@ std::string verdict(const result& x) {
   out.setf(std::ios::fixed);
   out.precision(1);
   out << (x.passed ? "PASSED" : x.interrupted ? "INTERRUPTED" : "FAILED")
-      << ": " << x.outcome.finished << "/"
-      << x.outcome.keys << " keys final (ok " << x.outcome.ok << ", feilet "
-      << x.outcome.feilet << "), lost " << x.outcome.lost << ", not sent "
-      << x.outcome.not_sent << ", duplicated "
-      << x.outcome.duplicated << ", ledger differences "
+      << ": " << x.outcome.finished << "/" << x.outcome.keys
+      << " keys final (ok " << x.outcome.ok << ", feilet " << x.outcome.feilet
+      << "), lost " << x.outcome.lost << ", not sent " << x.outcome.not_sent
+      << ", duplicated " << x.outcome.duplicated << ", ledger differences "
       << x.outcome.ledger_differences << '\n'
       << "throughput " << x.throughput << " msg/s over " << x.elapsed_s
       << " s; latency p50 " << x.latency.p50_ms << " p90 " << x.latency.p90_ms
       << " p99 " << x.latency.p99_ms << " max " << x.latency.max_ms << " ms\n"
+      << "steady state (after the first 10 % sent): latency p50 "
+      << x.steady_latency.p50_ms << " p99 " << x.steady_latency.p99_ms
+      << " ms; sent to OS again:";
+  for (auto& [reason, n] : x.retries)
+    out << ' ' << reason << ' ' << n;
+  out << (x.retries.empty() ? " none\n" : "\n")
       << "peak rss " << x.peak_rss_kib / 1024 << " MiB, peak in-flight "
       << x.peak_in_flight << ", pauses "
       << (x.pauses ? std::to_string(*x.pauses) : std::string{"n/a"}) << '\n';

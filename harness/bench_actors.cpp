@@ -33,6 +33,8 @@ int64_t now_us() {
 /// One produced record waiting for its terminal status.
 struct pending_send {
   int64_t at_us = 0;
+  /// 1 for the run's first send, 2 for the next, ...
+  uint64_t seq = 0;
   std::string sak;
   /// The producer to tell when it ends.
   caf::strong_actor_ptr producer;
@@ -72,7 +74,8 @@ struct collector_state {
     if (produced_by_second.size() <= s)
       produced_by_second.resize(s + 1, 0);
     ++produced_by_second[s];
-    pending[key].push_back({at_us, std::move(sak), std::move(producer)});
+    pending[key].push_back({at_us, data.counts.produced, std::move(sak),
+                            std::move(producer)});
   }
 
   void on_record(const kafka::record& rec) {
@@ -109,6 +112,8 @@ struct collector_state {
     auto now = now_us();
     auto latency_ms = static_cast<double>(now - sent.at_us) / 1000.0;
     data.latencies_ms.push_back(latency_ms);
+    if (sent.seq > cfg.total / 10)
+      data.steady_latencies_ms.push_back(latency_ms);
     auto s = second_of(now);
     if (finished_by_second.size() <= s)
       finished_by_second.resize(s + 1);

@@ -50,6 +50,8 @@ struct collection {
   std::map<std::string, std::vector<std::string>> oppdrag;
   /// Produce-to-terminal latency of every finished record, milliseconds.
   std::vector<double> latencies_ms;
+  /// The same, of the records sent after the first 10 % of `total`.
+  std::vector<double> steady_latencies_ms;
   /// Per second since the first produce: produced, finished and the
   /// latency percentiles of what finished (memory and in-flight empty).
   std::vector<second_sample> timeline;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -118,6 +119,13 @@ struct result {
   uint64_t peak_in_flight = 0;
   /// Times a partition was paused by backpressure, when known.
   std::optional<uint64_t> pauses;
+  /// Oppdrag utsjekk sent to OS again, by reason, from its
+  /// `utsjekk_retries_total` at the end of the run: "os_12" for an answer
+  /// 12, "timeout" for a resend of an overdue kvittering.
+  std::map<std::string, uint64_t> retries;
+  /// Latency of the records sent after the first 10 % of the run: without
+  /// the start, where consumer groups join and caches fill.
+  latency_summary steady_latency;
   std::optional<baseline_result> baseline;
   /// throughput / baseline->throughput, when there is a baseline.
   std::optional<double> baseline_ratio;

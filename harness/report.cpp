@@ -287,6 +287,21 @@ caf::expected<std::vector<std::string>> read_texts(const json::cursor& x) {
   return out;
 }
 
+/// An object of counts by name.
+caf::expected<std::map<std::string, uint64_t>>
+read_counts(const json::cursor& x) {
+  if (auto err = json::require_object(x))
+    return err;
+  std::map<std::string, uint64_t> out;
+  for (const auto& kv : x.value()->get_object()) {
+    auto n = get_count(x[kv.key()]);
+    if (!n)
+      return std::move(n.error());
+    out.emplace(std::string{kv.key()}, *n);
+  }
+  return out;
+}
+
 caf::expected<outcome_counts> read_outcome(const json::cursor& x) {
   outcome_counts out;
   object_reader r{x};
@@ -390,6 +405,16 @@ std::vector<figure> figures_of(const result& x) {
   rows.emplace_back("latency max", millis(x.latency.max_ms));
   rows.emplace_back("latency mean", millis(x.latency.mean_ms));
   rows.emplace_back("latencies measured", to_string(x.latency.count));
+  const auto& st = x.steady_latency;
+  rows.emplace_back("steady-state latency p50 / p99 (after the first 10 % "
+                    "sent)",
+                    st.count > 0 ? millis(st.p50_ms) + " / " + millis(st.p99_ms)
+                                 : std::string{"n/a"});
+  std::string retries;
+  for (const auto& [reason, n] : x.retries)
+    retries += (retries.empty() ? "" : ", ") + reason + " " + to_string(n);
+  rows.emplace_back("sent to OS again (by reason)",
+                    retries.empty() ? std::string{"none"} : retries);
   rows.emplace_back("peak RSS", mebibytes(x.peak_rss_kib));
   rows.emplace_back("peak in flight", to_string(x.peak_in_flight));
   rows.emplace_back("partition pauses",
@@ -667,6 +692,9 @@ std::string plots_of(const std::vector<second_sample>& timeline) {
 } // namespace
 
 std::string to_json(const result& x) {
+  bj::object retries;
+  for (const auto& [reason, n] : x.retries)
+    retries[reason] = n;
   bj::array timeline;
   timeline.reserve(x.timeline.size());
   for (const auto& s : x.timeline)
@@ -682,6 +710,8 @@ std::string to_json(const result& x) {
     {"peak_rss_kib", x.peak_rss_kib},
     {"peak_in_flight", x.peak_in_flight},
     {"pauses", x.pauses ? bj::value(*x.pauses) : bj::value(nullptr)},
+    {"retries", retries},
+    {"steady_latency", to_object(x.steady_latency)},
     {"baseline",
      x.baseline ? bj::value(to_object(*x.baseline)) : bj::value(nullptr)},
     {"baseline_ratio",
@@ -712,6 +742,8 @@ caf::expected<result> from_json(std::string_view text) {
   r.count("peak_rss_kib", out.peak_rss_kib);
   r.count("peak_in_flight", out.peak_in_flight);
   r.optional("pauses", out.pauses, get_count);
+  r.keep(read_counts(r.member("retries")), out.retries);
+  r.keep(read_latency(r.member("steady_latency")), out.steady_latency);
   r.optional("baseline", out.baseline, read_baseline);
   r.optional("baseline_ratio", out.baseline_ratio, get_number);
   r.keep(read_outcome(r.member("outcome")), out.outcome);

@@ -67,3 +67,24 @@ TEST_CASE("bench options that would overflow are refused by name") {
     CHECK_FALSE(validate(parsed->config));
   }
 }
+
+TEST_CASE("the verdict names what an interrupted run did and did not do") {
+  result x;
+  x.interrupted = true;
+  x.outcome.keys = 20;
+  x.outcome.finished = 3;
+  x.outcome.lost = 2;
+  x.outcome.not_sent = 15;
+  x.retries = {{"os_12", 2}, {"timeout", 1}};
+  auto text = verdict(x);
+  CHECK(text.starts_with("INTERRUPTED: 3/20 keys final"));
+  CHECK(text.find("lost 2, not sent 15") != std::string::npos);
+  CHECK(text.find("sent to OS again: os_12 2 timeout 1\n") !=
+        std::string::npos);
+  INFO("a finished run without retries says none");
+  x.interrupted = false;
+  x.retries.clear();
+  text = verdict(x);
+  CHECK(text.starts_with("FAILED: "));
+  CHECK(text.find("sent to OS again: none\n") != std::string::npos);
+}

@@ -41,6 +41,8 @@ result sample_run(size_t samples) {
   x.peak_rss_kib = 524288;
   x.peak_in_flight = 77;
   x.pauses = 3;
+  x.retries = {{"os_12", 12}, {"timeout", 3}};
+  x.steady_latency = {10.5, 30.25, 80.125, 900, 15.0625, 17000};
   x.baseline = baseline_result{20000, 3.4, 6800000, 2.5, 8000};
   x.baseline_ratio = 0.03125;
   x.outcome = {20000, 19990, 19500, 490, 10, 0, 0, {"10 keys lost"}, 7};
@@ -117,6 +119,9 @@ TEST_CASE("JSON round-trips every field") {
     CHECK(back->throughput == x.throughput);
     CHECK(back->latency.mean_ms == x.latency.mean_ms);
     CHECK(back->pauses == x.pauses);
+    CHECK(back->retries == x.retries);
+    CHECK(back->steady_latency.p99_ms == x.steady_latency.p99_ms);
+    CHECK(back->steady_latency.count == x.steady_latency.count);
     REQUIRE(back->baseline);
     CHECK(back->baseline->bytes_produced == x.baseline->bytes_produced);
     CHECK(back->baseline_ratio == x.baseline_ratio);
