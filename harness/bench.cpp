@@ -85,7 +85,8 @@ bool stop_requested() {
 
 /// The first SIGINT or SIGTERM asks the run to stop in order; the handler
 /// then reverts to the default, so a second one ends the harness at once
-/// (its children then get SIGTERM from the kernel, see child.hpp).
+/// (its children then get their death signal from the kernel, see
+/// child.hpp).
 void catch_stop_signals() {
   struct sigaction act {};
   act.sa_handler = on_stop_signal;
@@ -216,6 +217,9 @@ struct run_state {
     result.env["KAFKA_BROKERS"] = kafka.brokers;
     result.stdout_path = (work / (name + ".out")).string();
     result.stderr_path = (work / (name + ".log")).string();
+    // The embedded cluster dies with the harness: nothing is left to stop
+    // in order for (utsjekk takes minutes of Kafka timeouts to find out).
+    result.death_signal = cluster ? SIGKILL : SIGTERM;
     return result;
   }
 

@@ -58,8 +58,8 @@ std::vector<char*> c_strings(std::vector<std::string>& xs) {
   ::_exit(127);
 }
 
-/// Runs in the forked child until exec: dies with the parent (SIGTERM when
-/// the harness ends, however it ends), leaves the harness' process group
+/// Runs in the forked child until exec: dies with the parent (its death
+/// signal when the harness ends, however it ends), leaves the harness' process group
 /// so a terminal's Ctrl-C reaches only the harness, which then stops it in
 /// order, redirects the standard streams and resets signals. Never
 /// returns; on failure writes errno to `report` and exits 127.
@@ -69,7 +69,7 @@ std::vector<char*> c_strings(std::vector<std::string>& xs) {
   auto fail = [report] { exit_with_errno(report); };
   // The death signal is tied to the thread that forked; the harness
   // starts children from its main thread, which lives as long as it does.
-  if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
+  if (::prctl(PR_SET_PDEATHSIG, spec.death_signal) != 0)
     fail();
   // The parent may have died before the line above took effect.
   if (::getppid() != parent)

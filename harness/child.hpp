@@ -4,6 +4,8 @@
 
 #include <sys/types.h>
 
+#include <csignal>
+
 #include <chrono>
 #include <functional>
 #include <map>
@@ -14,8 +16,8 @@
 /// Child processes the bench starts (utsjekk, utsjekk-os): forked and
 /// executed with their own environment, standard output and error to files,
 /// in their own process group, found again by pid and stopped by pid on
-/// every path out. On Linux a child also gets SIGTERM when the harness
-/// dies, even by SIGKILL.
+/// every path out. On Linux a child also gets a signal of its own (its
+/// `death_signal`) when the harness dies, even by SIGKILL.
 namespace utsjekk::bench {
 
 /// How to start one child.
@@ -30,6 +32,10 @@ struct child_spec {
   /// Where standard output and standard error go.
   std::string stdout_path;
   std::string stderr_path;
+  /// What the kernel sends the child when the harness dies: SIGTERM lets
+  /// it stop in order; SIGKILL suits a child whose broker died with the
+  /// harness, where an orderly stop only waits out Kafka timeouts.
+  int death_signal = SIGTERM;
 };
 
 /// A running child. Stops it (SIGTERM, then SIGKILL) when destroyed.

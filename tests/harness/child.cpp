@@ -104,6 +104,13 @@ TEST_CASE("a program that cannot run is an error, not a child") {
 
 TEST_CASE("a child dies when the process that started it is killed") {
   scratch s;
+  auto spec = s.spec({"/bin/sleep", "600"});
+  SUBCASE("by SIGTERM, the default") {
+    spec.death_signal = SIGTERM;
+  }
+  SUBCASE("by SIGKILL, when asked") {
+    spec.death_signal = SIGKILL;
+  }
   // Orphans come to this process, which can then reap them.
   REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
   int pids[2];
@@ -114,7 +121,7 @@ TEST_CASE("a child dies when the process that started it is killed") {
     // The stand-in for the harness: starts a child, reports its pid and
     // waits to be killed.
     ::close(pids[0]);
-    auto started = child::start(s.spec({"/bin/sleep", "600"}));
+    auto started = child::start(spec);
     pid_t pid = started ? (*started)->pid() : -1;
     [[maybe_unused]] auto n = ::write(pids[1], &pid, sizeof pid);
     for (;;)
@@ -131,11 +138,11 @@ TEST_CASE("a child dies when the process that started it is killed") {
   auto parent_status = reap_by(parent, std::chrono::steady_clock::now() + 10s);
   REQUIRE(parent_status);
   CHECK(WIFSIGNALED(*parent_status));
-  INFO("the child gets SIGTERM from the kernel and ends");
+  INFO("the child gets its death signal from the kernel and ends");
   auto status = reap_by(grandchild, std::chrono::steady_clock::now() + 10s);
   if (!status)
     ::kill(grandchild, SIGKILL);
   REQUIRE(status);
   CHECK(WIFSIGNALED(*status));
-  CHECK(WTERMSIG(*status) == SIGTERM);
+  CHECK(WTERMSIG(*status) == spec.death_signal);
 }
