@@ -5,6 +5,7 @@
 #include "harness/check.hpp"
 #include "harness/child.hpp"
 #include "harness/generator.hpp"
+#include "harness/options.hpp"
 #include "harness/probe.hpp"
 #include "harness/report.hpp"
 #include "kafka/kafka.hpp"
@@ -23,7 +24,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <csignal>
 #include <cmath>
 #include <condition_variable>
@@ -83,29 +83,26 @@ bool stop_requested() {
   return stop_signal != 0;
 }
 
+/// The first SIGINT or SIGTERM asks the run to stop in order; the handler
+/// then reverts to the default, so a second one ends the harness at once
+/// (its children then get their death signal from the kernel, see
+/// child.hpp).
+void catch_stop_signals() {
+  struct sigaction act {};
+  act.sa_handler = on_stop_signal;
+  act.sa_flags = SA_RESETHAND | SA_RESTART;
+  sigemptyset(&act.sa_mask);
+  ::sigaction(SIGINT, &act, nullptr);
+  ::sigaction(SIGTERM, &act, nullptr);
+}
+
+/// The error of a run stopped by a signal before it measured anything.
+caf::error interrupted_while(std::string what) {
+  return caf::make_error(ec::shutting_down, "interrupted while " + what);
+}
+
 caf::error bad(std::string what) {
   return caf::make_error(ec::invalid_config, std::move(what));
-}
-
-/// A whole unsigned number, or an error naming the option.
-caf::expected<uint64_t> to_count(std::string_view opt, std::string_view x) {
-  uint64_t value = 0;
-  auto [ptr, err] = std::from_chars(x.data(), x.data() + x.size(), value);
-  if (x.empty() || err != std::errc{} || ptr != x.data() + x.size())
-    return bad(std::string{opt} + " takes a whole number, got '" +
-               std::string{x} + "'");
-  return value;
-}
-
-/// A finite number, or an error naming the option.
-caf::expected<double> to_number(std::string_view opt, std::string_view x) {
-  double value = 0;
-  auto [ptr, err] = std::from_chars(x.data(), x.data() + x.size(), value);
-  if (x.empty() || err != std::errc{} || ptr != x.data() + x.size() ||
-      !std::isfinite(value))
-    return bad(std::string{opt} + " takes a number, got '" + std::string{x} +
-               "'");
-  return value;
 }
 
 /// The folder of the running program.
@@ -220,6 +217,9 @@ struct run_state {
     result.env["KAFKA_BROKERS"] = kafka.brokers;
     result.stdout_path = (work / (name + ".out")).string();
     result.stderr_path = (work / (name + ".log")).string();
+    // The embedded cluster dies with the harness: nothing is left to stop
+    // in order for (utsjekk takes minutes of Kafka timeouts to find out).
+    result.death_signal = cluster ? SIGKILL : SIGTERM;
     return result;
   }
 
@@ -240,7 +240,9 @@ struct run_state {
     if (!started)
       return started.error();
     os = std::move(*started);
-    auto line = os->wait_for_line("ledger", std::chrono::seconds{60});
+    out << "bench: started utsjekk-os pid=" << os->pid() << std::endl;
+    auto line =
+        os->wait_for_line("ledger", std::chrono::seconds{60}, stop_requested);
     if (!line)
       return line.error();
     ledger_url = *line;
@@ -267,7 +269,9 @@ struct run_state {
     if (!started)
       return started.error();
     utsjekk = std::move(*started);
-    auto line = utsjekk->wait_for_line("admin", std::chrono::seconds{120});
+    out << "bench: started utsjekk pid=" << utsjekk->pid() << std::endl;
+    auto line = utsjekk->wait_for_line("admin", std::chrono::seconds{120},
+                                       stop_requested);
     if (!line)
       return line.error();
     admin_url = *line;
@@ -278,7 +282,9 @@ struct run_state {
         return caf::make_error(ec::io_failed,
                                "utsjekk ended while starting:\n" +
                                    tail_of(utsjekk->spec().stderr_path));
-      if (clock::now() >= deadline || stop_requested())
+      if (stop_requested())
+        return interrupted_while("utsjekk got ready");
+      if (clock::now() >= deadline)
         return caf::make_error(ec::timeout, "utsjekk did not get ready");
       std::this_thread::sleep_for(std::chrono::milliseconds{200});
     }
@@ -356,101 +362,67 @@ caf::expected<bench_args>
 parse_bench_args(const std::vector<std::string>& args) {
   bench_args result;
   auto& c = result.config;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string_view opt{args[i]};
-    // Flags first.
-    if (opt == "--help" || opt == "-h") {
-      result.help = true;
-      continue;
-    }
-    if (opt == "--no-baseline" || opt == "--keep" || opt == "--quiet") {
-      (opt == "--no-baseline" ? c.baseline
-                              : (opt == "--keep" ? c.keep : c.quiet)) =
-          opt != "--no-baseline";
-      continue;
-    }
-    // Options with a value.
-    if (i + 1 >= args.size())
-      return bad(std::string{opt} + " needs a value");
-    std::string_view value{args[++i]};
-    auto count = [&](uint64_t& out) -> caf::error {
-      auto x = to_count(opt, value);
-      if (!x)
-        return x.error();
-      out = *x;
-      return caf::none;
-    };
-    auto number = [&](double& out) -> caf::error {
-      auto x = to_number(opt, value);
-      if (!x)
-        return x.error();
-      out = *x;
-      return caf::none;
-    };
-    caf::error err;
-    if (opt == "--messages")
-      err = count(c.messages);
-    else if (opt == "--saker")
-      err = count(c.saker);
-    else if (opt == "--rate")
-      err = number(c.rate);
-    else if (opt == "--skew")
-      err = number(c.skew);
-    else if (opt == "--invalid")
-      err = number(c.invalid_share);
-    else if (opt == "--redelivery")
-      err = number(c.redelivery_share);
-    else if (opt == "--opphor")
-      err = number(c.opphor_share);
-    else if (opt == "--os-12")
-      err = number(c.os_rate_12);
-    else if (opt == "--os-lost")
-      err = number(c.os_rate_lost);
-    else if (opt == "--max-in-flight")
-      err = count(c.max_in_flight);
-    else if (opt == "--seed")
-      err = count(c.seed);
-    else if (opt == "--report")
-      c.report = value;
-    else if (opt == "--utsjekk")
-      c.utsjekk_path = value;
-    else if (opt == "--utsjekk-os")
-      c.os_path = value;
-    else if (opt == "--timeout") {
-      uint64_t seconds = 0;
-      err = count(seconds);
-      c.timeout = std::chrono::seconds{seconds};
-    } else if (opt == "--os-latency") {
-      auto colon = value.find(':');
-      if (colon == std::string_view::npos)
-        return bad("--os-latency takes MIN:MAX in milliseconds, got '" +
-                   std::string{value} + "'");
-      auto lo = to_count(opt, value.substr(0, colon));
-      auto hi = to_count(opt, value.substr(colon + 1));
-      if (!lo || !hi)
-        return bad("--os-latency takes MIN:MAX in milliseconds, got '" +
-                   std::string{value} + "'");
-      c.os_latency_min_ms = *lo;
-      c.os_latency_max_ms = *hi;
-    } else
-      return bad("unknown option " + std::string{opt});
-    if (err)
-      return err;
-  }
+  auto no_baseline = false;
+  uint64_t timeout_s = static_cast<uint64_t>(c.timeout.count());
+  auto max_timeout_s = static_cast<uint64_t>(limits::timeout.count());
+  // --os-latency MIN:MAX, each in milliseconds.
+  auto latency = [&c](std::string_view value) -> caf::error {
+    auto colon = value.find(':');
+    auto lo = parse_count("--os-latency", value.substr(0, colon), 0,
+                          limits::os_latency_ms);
+    auto hi = colon == std::string_view::npos
+                  ? caf::expected<uint64_t>{bad("")}
+                  : parse_count("--os-latency", value.substr(colon + 1), 0,
+                                limits::os_latency_ms);
+    if (!lo || !hi)
+      return bad("--os-latency takes MIN:MAX in milliseconds, each in [0, " +
+                 std::to_string(limits::os_latency_ms) + "], got '" +
+                 std::string{value} + "'");
+    c.os_latency_min_ms = *lo;
+    c.os_latency_max_ms = *hi;
+    return caf::none;
+  };
+  option_parser options;
+  options.count("--messages", c.messages, 1, limits::messages)
+      .count("--saker", c.saker, 1, limits::messages)
+      .number("--rate", c.rate, 0, limits::rate)
+      .number("--skew", c.skew, 0, 1)
+      .number("--invalid", c.invalid_share, 0, 1)
+      .number("--redelivery", c.redelivery_share, 0, 1)
+      .number("--opphor", c.opphor_share, 0, 1)
+      .custom("--os-latency", latency)
+      .number("--os-12", c.os_rate_12, 0, 1)
+      .number("--os-lost", c.os_rate_lost, 0, 1)
+      .count("--max-in-flight", c.max_in_flight, 1, limits::max_in_flight)
+      .count("--seed", c.seed, 0, limits::seed)
+      .count("--timeout", timeout_s, 1, max_timeout_s)
+      .text("--report", c.report)
+      .text("--utsjekk", c.utsjekk_path)
+      .text("--utsjekk-os", c.os_path)
+      .flag("--no-baseline", no_baseline)
+      .flag("--keep", c.keep)
+      .flag("--quiet", c.quiet);
+  auto help = options.parse(args);
+  if (!help)
+    return std::move(help.error());
+  result.help = *help;
+  c.baseline = !no_baseline;
+  c.timeout = std::chrono::seconds{timeout_s};
   // Saker not given: one per five messages.
-  if (std::find(args.begin(), args.end(), "--saker") == args.end())
+  if (!options.given("--saker"))
     c.saker = std::max<uint64_t>(1, c.messages / 5);
   return result;
 }
 
 caf::error validate(const bench_config& x) {
   auto share = [](double v) { return v >= 0 && v <= 1; };
-  if (x.messages == 0)
-    return bad("--messages must be at least 1");
+  if (x.messages == 0 || x.messages > limits::messages)
+    return bad("--messages must lie in [1, " +
+               std::to_string(limits::messages) + "]");
   if (x.saker == 0 || x.saker > x.messages)
     return bad("--saker must lie in [1, messages]");
-  if (x.rate < 0)
-    return bad("--rate must not be negative");
+  if (!(x.rate >= 0 && x.rate <= limits::rate))
+    return bad("--rate must lie in [0, 10000000]");
   if (!share(x.skew) || x.skew == 0)
     return bad("--skew must lie in (0, 1]");
   if (!share(x.invalid_share) || !share(x.redelivery_share) ||
@@ -463,12 +435,20 @@ caf::error validate(const bench_config& x) {
     return bad("--os-12 and --os-lost must lie in [0, 1]");
   if (x.os_rate_12 >= 1 || x.os_rate_lost >= 1)
     return bad("--os-12 and --os-lost must stay below 1, or nothing ends");
+  if (x.os_latency_max_ms > limits::os_latency_ms)
+    return bad("--os-latency must lie in [0, " +
+               std::to_string(limits::os_latency_ms) + "] milliseconds");
   if (x.os_latency_min_ms > x.os_latency_max_ms)
     return bad("--os-latency: MIN must not exceed MAX");
-  if (x.max_in_flight == 0)
-    return bad("--max-in-flight must be at least 1");
-  if (x.timeout.count() <= 0)
-    return bad("--timeout must be at least 1 second");
+  if (x.max_in_flight == 0 || x.max_in_flight > limits::max_in_flight)
+    return bad("--max-in-flight must lie in [1, " +
+               std::to_string(limits::max_in_flight) + "]");
+  if (x.seed > limits::seed)
+    return bad("--seed must lie in [0, " + std::to_string(limits::seed) +
+               "]");
+  if (x.timeout.count() <= 0 || x.timeout > limits::timeout)
+    return bad("--timeout must lie in [1, " +
+               std::to_string(limits::timeout.count()) + "] seconds");
   return caf::none;
 }
 
@@ -477,8 +457,7 @@ caf::expected<result> run_bench(const bench_config& cfg,
   if (auto err = validate(cfg))
     return err;
   // A stop signal ends the wait; the children are stopped on the way out.
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
+  catch_stop_signals();
   result r;
   r.command = cfg.command;
   r.started_at = utc_now();
@@ -519,6 +498,8 @@ caf::expected<result> run_bench(const bench_config& cfg,
   // The cluster and the children.
   if (auto err = run.start_cluster())
     return err;
+  if (stop_requested())
+    return interrupted_while("starting the cluster");
   r.load.cluster = run.cluster ? "embedded" : "kafka";
   r.load.bootstrap = run.kafka.brokers;
   display << "bench: " << cfg.messages << " messages over " << cfg.saker
@@ -570,10 +551,17 @@ caf::expected<result> run_bench(const bench_config& cfg,
   if (auto err = (*consumer)->start())
     return err;
   {
+    // In short steps, so a stop signal is heard.
     std::unique_lock<std::mutex> guard{link->mtx};
-    if (!link->cv.wait_for(guard, std::chrono::seconds{60},
-                           [&] { return link->assigned; }))
-      return caf::make_error(ec::timeout, "the collector got no partitions");
+    auto until = clock::now() + std::chrono::seconds{60};
+    while (!link->cv.wait_for(guard, std::chrono::milliseconds{200},
+                              [&] { return link->assigned; })) {
+      if (stop_requested())
+        return interrupted_while("the collector joined its group");
+      if (clock::now() >= until)
+        return caf::make_error(ec::timeout,
+                               "the collector got no partitions");
+    }
   }
   // One producer actor per fagsystem, sharing one Kafka producer.
   auto delivery_failures = std::make_shared<std::atomic<uint64_t>>(0);
@@ -616,16 +604,22 @@ caf::expected<result> run_bench(const bench_config& cfg,
          run.os->running() && !stop_requested())
     waiter->receive([&](atom::done) { finished = true; },
                     caf::after(std::chrono::seconds{1}) >> [] {});
-  if (!finished)
+  // An interrupted run reports what it has; that is no failure of utsjekk.
+  r.interrupted = !finished && stop_requested();
+  if (r.interrupted)
+    display << "bench: interrupted; stopping the children, no ledger check "
+               "and no baseline"
+            << std::endl;
+  else if (!finished)
     r.outcome.failures.push_back(
-        stop_requested()          ? "interrupted by a stop signal"
-        : !run.utsjekk->running() ? "utsjekk ended during the run"
-        : !run.os->running()      ? "utsjekk-os ended during the run"
-                                  : "the deadline passed before every record "
-                                    "had its terminal status");
-  // Let the audit and state records of the last messages arrive.
+        !run.utsjekk->running() ? "utsjekk ended during the run"
+        : !run.os->running()    ? "utsjekk-os ended during the run"
+                                : "the deadline passed before every record "
+                                  "had its terminal status");
+  // Let the audit and state records of the last messages arrive (not
+  // when interrupted: the user wants out).
   uint64_t seen = 0;
-  for (int quiet = 0, i = 0; quiet < 3 && i < 40; ++i) {
+  for (int quiet = r.interrupted ? 3 : 0, i = 0; quiet < 3 && i < 40; ++i) {
     waiter->receive([](atom::done) {},
                     caf::after(std::chrono::milliseconds{500}) >> [] {});
     waiter->request(collector, std::chrono::seconds{10}, atom::get::value)
@@ -659,20 +653,30 @@ caf::expected<result> run_bench(const bench_config& cfg,
                      ? static_cast<double>(got.counts.finished) / got.elapsed_s
                      : 0;
   r.latency = summarize(got.latencies_ms);
+  r.steady_latency = summarize(got.steady_latencies_ms);
   r.timeline = got.timeline;
   merge_samples(r, samples);
   if (*delivery_failures > 0)
     r.outcome.failures.push_back(std::to_string(*delivery_failures) +
                                  " input records were not delivered");
-  // The invariants, on what the collector read.
+  // The invariants, on what the collector read, over the keys sent: a key
+  // never sent is not lost.
   run_records rr;
-  for (auto& rec : run.records)
-    rr.kinds.emplace(rec.key, std::string{to_string(rec.kind)});
+  std::set<std::string> keys;
+  for (auto& rec : run.records) {
+    keys.insert(rec.key);
+    if (got.sent_keys.count(rec.key) > 0)
+      rr.kinds.emplace(rec.key, std::string{to_string(rec.kind)});
+  }
   rr.statuses = got.statuses;
   rr.oppdrag = got.oppdrag;
   check_report checked;
   check_records(rr, cfg.os_rate_12 <= 0.2, checked);
-  r.outcome.keys = checked.keys;
+  r.outcome.keys = keys.size();
+  r.outcome.not_sent = keys.size() - rr.kinds.size();
+  if (r.outcome.not_sent > 0 && !r.interrupted)
+    r.outcome.failures.push_back(std::to_string(r.outcome.not_sent) +
+                                 " keys were never sent");
   r.outcome.ok = checked.ok;
   r.outcome.feilet = checked.feilet;
   r.outcome.finished = checked.ok + checked.feilet;
@@ -680,8 +684,12 @@ caf::expected<result> run_bench(const bench_config& cfg,
   r.outcome.duplicated = checked.duplicated;
   for (auto& f : checked.failures)
     r.outcome.failures.push_back(f);
-  // OS' ledger against what the input asked for.
-  if (auto diff = ledger_differences(run, got)) {
+  // OS' ledger against what the input asked for; in an interrupted run
+  // oppdrag still waiting for their kvittering would read as differences.
+  auto diff = r.interrupted ? caf::expected<std::vector<std::string>>{
+                                std::vector<std::string>{}}
+                            : ledger_differences(run, got);
+  if (diff) {
     r.outcome.ledger_differences = diff->size();
     for (auto& d : *diff)
       r.outcome.failures.push_back("ledger: " + d);
@@ -689,6 +697,9 @@ caf::expected<result> run_bench(const bench_config& cfg,
     r.outcome.failures.push_back("no ledger from utsjekk-os: " +
                                  render(diff.error()));
   }
+  // What utsjekk sent to OS again, from its own counters.
+  if (auto text = http_get(run.admin_url, "/internal/metrics"))
+    r.retries = parse_metrics(*text).retries;
   // utsjekk must stop cleanly.
   auto stopped = run.utsjekk->stop();
   if (!stopped || *stopped != 0)
@@ -697,7 +708,8 @@ caf::expected<result> run_bench(const bench_config& cfg,
         (stopped ? std::to_string(*stopped) : std::string{"killed"}) + ")");
   run.os->stop();
   // The baseline: the same Kafka I/O with no logic between.
-  if (cfg.baseline && got.counts.produced > 0 && got.records_out > 0) {
+  if (cfg.baseline && !r.interrupted && got.counts.produced > 0 &&
+      got.records_out > 0) {
     baseline_options b;
     b.bootstrap = run.kafka.brokers;
     for (auto fs : all_fagsystemer)
@@ -719,8 +731,9 @@ caf::expected<result> run_bench(const bench_config& cfg,
               << std::endl;
     }
   }
-  r.passed = finished && r.outcome.lost == 0 && r.outcome.duplicated == 0 &&
-             r.outcome.ledger_differences == 0 && r.outcome.failures.empty();
+  r.passed = finished && !r.interrupted && r.outcome.lost == 0 &&
+             r.outcome.duplicated == 0 && r.outcome.ledger_differences == 0 &&
+             r.outcome.failures.empty();
   // The logs stay when something failed.
   if (r.passed && !cfg.keep) {
     std::error_code ignored;
@@ -752,14 +765,21 @@ std::string verdict(const result& x) {
   std::ostringstream out;
   out.setf(std::ios::fixed);
   out.precision(1);
-  out << (x.passed ? "PASSED" : "FAILED") << ": " << x.outcome.finished << "/"
-      << x.outcome.keys << " keys final (ok " << x.outcome.ok << ", feilet "
-      << x.outcome.feilet << "), lost " << x.outcome.lost << ", duplicated "
-      << x.outcome.duplicated << ", ledger differences "
+  out << (x.passed ? "PASSED" : x.interrupted ? "INTERRUPTED" : "FAILED")
+      << ": " << x.outcome.finished << "/" << x.outcome.keys
+      << " keys final (ok " << x.outcome.ok << ", feilet " << x.outcome.feilet
+      << "), lost " << x.outcome.lost << ", not sent " << x.outcome.not_sent
+      << ", duplicated " << x.outcome.duplicated << ", ledger differences "
       << x.outcome.ledger_differences << '\n'
       << "throughput " << x.throughput << " msg/s over " << x.elapsed_s
       << " s; latency p50 " << x.latency.p50_ms << " p90 " << x.latency.p90_ms
       << " p99 " << x.latency.p99_ms << " max " << x.latency.max_ms << " ms\n"
+      << "steady state (after the first 10 % sent): latency p50 "
+      << x.steady_latency.p50_ms << " p99 " << x.steady_latency.p99_ms
+      << " ms; sent to OS again:";
+  for (auto& [reason, n] : x.retries)
+    out << ' ' << reason << ' ' << n;
+  out << (x.retries.empty() ? " none\n" : "\n")
       << "peak rss " << x.peak_rss_kib / 1024 << " MiB, peak in-flight "
       << x.peak_in_flight << ", pauses "
       << (x.pauses ? std::to_string(*x.pauses) : std::string{"n/a"}) << '\n';

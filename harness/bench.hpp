@@ -28,6 +28,22 @@ inline constexpr const char* baseline_topic = "utsjekk.bench.baseline";
 
 } // namespace defaults
 
+/// The ranges of the numeric options: wide enough for any run, narrow
+/// enough that no sum, product or clock value derived from them overflows.
+namespace limits {
+
+inline constexpr uint64_t messages = 100'000'000;
+inline constexpr double rate = 10'000'000;
+/// An hour; utsjekk's kvittering timeout is derived from it.
+inline constexpr uint64_t os_latency_ms = 3'600'000;
+inline constexpr uint64_t max_in_flight = 1'000'000;
+/// utsjekk-os reads its seed into a signed 64-bit integer.
+inline constexpr uint64_t seed = 9'223'372'036'854'775'807ull;
+/// A year; the deadline is a steady-clock time point in nanoseconds.
+inline constexpr std::chrono::seconds timeout{365 * 24 * 3600};
+
+} // namespace limits
+
 /// One run's settings, from the command line.
 struct bench_config {
   uint64_t messages = defaults::messages;
@@ -72,12 +88,14 @@ struct bench_args {
 };
 
 /// Parses the arguments after `bench`. Every unknown option, missing or bad
-/// value is an `ec::invalid_config` error naming it.
+/// value, and every number outside its range (`limits`) is an
+/// `ec::invalid_config` error naming the option and the range.
 caf::expected<bench_args>
 parse_bench_args(const std::vector<std::string>& args);
 
 /// Checks the ranges: shares and rates in [0, 1], the three shares at most
-/// 1 together, 1 <= saker <= messages, latency min <= max, timeout > 0.
+/// 1 together, 1 <= saker <= messages, latency min <= max, timeout > 0,
+/// and the upper bounds of `limits`.
 caf::error validate(const bench_config& x);
 
 /// Runs one benchmark. Progress lines go to `progress`. An error means the

@@ -33,6 +33,8 @@ int64_t now_us() {
 /// One produced record waiting for its terminal status.
 struct pending_send {
   int64_t at_us = 0;
+  /// 1 for the run's first send, 2 for the next, ...
+  uint64_t seq = 0;
   std::string sak;
   /// The producer to tell when it ends.
   caf::strong_actor_ptr producer;
@@ -67,11 +69,13 @@ struct collector_state {
     if (!first_us)
       first_us = at_us;
     ++data.counts.produced;
+    data.sent_keys.insert(key);
     auto s = second_of(at_us);
     if (produced_by_second.size() <= s)
       produced_by_second.resize(s + 1, 0);
     ++produced_by_second[s];
-    pending[key].push_back({at_us, std::move(sak), std::move(producer)});
+    pending[key].push_back({at_us, data.counts.produced, std::move(sak),
+                            std::move(producer)});
   }
 
   void on_record(const kafka::record& rec) {
@@ -108,6 +112,8 @@ struct collector_state {
     auto now = now_us();
     auto latency_ms = static_cast<double>(now - sent.at_us) / 1000.0;
     data.latencies_ms.push_back(latency_ms);
+    if (sent.seq > cfg.total / 10)
+      data.steady_latencies_ms.push_back(latency_ms);
     auto s = second_of(now);
     if (finished_by_second.size() <= s)
       finished_by_second.resize(s + 1);
@@ -216,8 +222,10 @@ struct producer_state {
     if (ready.empty() || tick_pending)
       return;
     tick_pending = true;
-    auto wait = std::chrono::microseconds{
-        static_cast<int64_t>(std::max(1000.0, (1 - tokens) / cfg.rate * 1e6))};
+    // At least a millisecond, at most a second: a tiny rate would ask for
+    // a delay beyond what the clock can hold.
+    auto wait = std::chrono::microseconds{static_cast<int64_t>(
+        std::clamp((1 - tokens) / cfg.rate * 1e6, 1000.0, 1e6))};
     self->delayed_send(self, wait, atom::tick::value);
   }
 

@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -49,12 +50,16 @@ struct collection {
   std::map<std::string, std::vector<std::string>> oppdrag;
   /// Produce-to-terminal latency of every finished record, milliseconds.
   std::vector<double> latencies_ms;
+  /// The same, of the records sent after the first 10 % of `total`.
+  std::vector<double> steady_latencies_ms;
   /// Per second since the first produce: produced, finished and the
   /// latency percentiles of what finished (memory and in-flight empty).
   std::vector<second_sample> timeline;
   progress counts;
   /// From the first produce to the last terminal status.
   double elapsed_s = 0;
+  /// The keys the producers sent, each once.
+  std::set<std::string> sent_keys;
   /// Records and value bytes utsjekk produced for this run's keys
   /// (statuses, oppdrag, journal and state records).
   uint64_t records_out = 0;

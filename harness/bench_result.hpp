@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,12 +80,13 @@ struct baseline_result {
 
 /// The verdict's counts.
 struct outcome_counts {
-  /// Keys produced (distinct), and those with a terminal status.
+  /// Keys of the run (distinct), and those with a terminal status.
   uint64_t keys = 0;
   uint64_t finished = 0;
   uint64_t ok = 0;
   uint64_t feilet = 0;
-  /// Keys without a terminal status at the end (lost).
+  /// Keys sent without a terminal status at the end (lost). A key never
+  /// sent cannot be lost: it counts in `not_sent`.
   uint64_t lost = 0;
   /// Keys with two different terminal statuses, or two OK oppdrag for one
   /// key that differ (duplicated).
@@ -93,6 +95,9 @@ struct outcome_counts {
   uint64_t ledger_differences = 0;
   /// Every invariant failure, in words (no personident).
   std::vector<std::string> failures;
+  /// Keys never produced, because the run ended early (interrupted, or
+  /// utsjekk gone, or the deadline). Neither finished nor lost.
+  uint64_t not_sent = 0;
 };
 
 /// A whole run.
@@ -114,14 +119,24 @@ struct result {
   uint64_t peak_in_flight = 0;
   /// Times a partition was paused by backpressure, when known.
   std::optional<uint64_t> pauses;
+  /// Oppdrag utsjekk sent to OS again, by reason, from its
+  /// `utsjekk_retries_total` at the end of the run: "os_12" for an answer
+  /// 12, "timeout" for a resend of an overdue kvittering.
+  std::map<std::string, uint64_t> retries;
+  /// Latency of the records sent after the first 10 % of the run: without
+  /// the start, where consumer groups join and caches fill.
+  latency_summary steady_latency;
   std::optional<baseline_result> baseline;
   /// throughput / baseline->throughput, when there is a baseline.
   std::optional<double> baseline_ratio;
   outcome_counts outcome;
   std::vector<second_sample> timeline;
   /// Passed: nothing lost, nothing duplicated, no ledger difference, no
-  /// invariant failure.
+  /// invariant failure, not interrupted.
   bool passed = false;
+  /// Stopped early by SIGINT or SIGTERM: the figures cover the run so far,
+  /// OS' ledger was not compared and there is no baseline.
+  bool interrupted = false;
 };
 
 } // namespace utsjekk::bench

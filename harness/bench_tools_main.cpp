@@ -1,14 +1,14 @@
 #include "harness/baseline.hpp"
 #include "harness/decode_bench.hpp"
 #include "harness/fill_state.hpp"
+#include "harness/options.hpp"
 #include "messages/error.hpp"
 
-#include <charconv>
 #include <cstdio>
 #include <iostream>
-#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 using namespace utsjekk;
 
@@ -29,57 +29,60 @@ constexpr const char* usage
     "librdkafka, as utsjekk-harness bench does, and prints its figures.\n"
     "decode parses N generated records (default 20000) of the state format\n"
     "and of each fagsystem with boost::json::parse, with utsjekk's strict\n"
-    "parser, and parses and decodes them; it prints records/s side by side.\n";
+    "parser, and parses and decodes them; it prints records/s side by side.\n"
+    "Exits 0 when done, 1 when the work failed, 2 on a bad option.\n";
 
-/// Parses a whole decimal number.
-std::optional<uint64_t> to_count(std::string_view text) {
-  uint64_t out = 0;
-  auto [end, err] = std::from_chars(text.data(), text.data() + text.size(),
-                                    out);
-  if (err != std::errc{} || end != text.data() + text.size())
-    return std::nullopt;
-  return out;
+/// The upper bound of every count the tools take: large enough for any
+/// run, small enough that sums and products of counts stay in 64 bits.
+constexpr uint64_t max_count = 1'000'000'000'000;
+
+/// What parsing a command line came to: go on, or exit with a status.
+struct parsed {
+  bool go = false;
+  int status = 0;
+};
+
+/// Parses the arguments after the command with `options`: help to stdout
+/// (exit 0), a bad option to stderr (exit 2).
+parsed parse_command(bench::option_parser& options, int argc, char** argv) {
+  auto help = options.parse({argv + 2, argv + argc});
+  if (!help) {
+    std::cerr << "utsjekk-bench-tools " << argv[1] << ": "
+              << error_message(help.error()) << "\n(utsjekk-bench-tools "
+              << "--help lists the options)\n";
+    return {false, 2};
+  }
+  if (*help) {
+    std::cout << usage;
+    return {false, 0};
+  }
+  return {true, 0};
 }
 
-/// Complains about an argument and returns the usage exit code.
-int bad_argument(std::string_view what, std::string_view arg) {
-  std::cerr << "utsjekk-bench-tools: " << what << ' ' << arg << '\n'
-            << usage;
+/// An option every command needs, missing: a usage error.
+int missing(std::string_view command, std::string_view option) {
+  std::cerr << "utsjekk-bench-tools " << command << ": " << option
+            << " is required\n(utsjekk-bench-tools --help lists the "
+               "options)\n";
   return 2;
 }
 
 /// `fill-state`.
 int fill_state_command(int argc, char** argv) {
   bench::fill_options opts;
-  for (int i = 2; i < argc; ++i) {
-    std::string_view arg{argv[i]};
-    if (i + 1 >= argc)
-      return bad_argument("missing the value of", arg);
-    std::string value = argv[++i];
-    auto count = to_count(value);
-    if (arg == "--bootstrap")
-      opts.kafka.brokers = value;
-    else if (arg == "--sak-prefix")
-      opts.sak_prefix = value;
-    else if (arg == "--utbetalinger-topic")
-      opts.utbetalinger_topic = value;
-    else if (arg == "--saker-topic")
-      opts.saker_topic = value;
-    else if (!count)
-      return bad_argument("not a whole number:", value);
-    else if (arg == "--count")
-      opts.utbetalinger = *count;
-    else if (arg == "--per-sak")
-      opts.per_sak = *count;
-    else if (arg == "--perioder")
-      opts.perioder = *count;
-    else if (arg == "--seed")
-      opts.seed = *count;
-    else
-      return bad_argument("unknown argument", arg);
-  }
+  bench::option_parser options;
+  options.text("--bootstrap", opts.kafka.brokers)
+    .text("--sak-prefix", opts.sak_prefix)
+    .text("--utbetalinger-topic", opts.utbetalinger_topic)
+    .text("--saker-topic", opts.saker_topic)
+    .count("--count", opts.utbetalinger, 1, max_count)
+    .count("--per-sak", opts.per_sak, 1, max_count)
+    .count("--perioder", opts.perioder, 1, 10'000)
+    .count("--seed", opts.seed);
+  if (auto x = parse_command(options, argc, argv); !x.go)
+    return x.status;
   if (opts.kafka.brokers.empty())
-    return bad_argument("missing", "--bootstrap");
+    return missing("fill-state", "--bootstrap");
   auto report = bench::fill_state(opts);
   if (!report) {
     std::cerr << "utsjekk-bench-tools: " << render(report.error()) << '\n';
@@ -101,39 +104,29 @@ int fill_state_command(int argc, char** argv) {
 /// `baseline`.
 int baseline_command(int argc, char** argv) {
   bench::baseline_options opts;
-  for (int i = 2; i < argc; ++i) {
-    std::string_view arg{argv[i]};
-    if (i + 1 >= argc)
-      return bad_argument("missing the value of", arg);
-    std::string value = argv[++i];
-    if (arg == "--bootstrap") {
-      opts.bootstrap = value;
-    } else if (arg == "--input") {
-      for (size_t from = 0; from <= value.size();) {
-        auto comma = value.find(',', from);
-        if (comma == std::string::npos)
-          comma = value.size();
-        opts.input_topics.push_back(value.substr(from, comma - from));
-        from = comma + 1;
-      }
-    } else if (arg == "--output") {
-      opts.output_topic = value;
-    } else if (arg == "--records-per-message") {
-      auto end = value.data() + value.size();
-      auto [at, err] = std::from_chars(value.data(), end,
-                                       opts.records_per_message);
-      if (err != std::errc{} || at != end)
-        return bad_argument("not a number:", value);
-    } else if (auto count = to_count(value); !count) {
-      return bad_argument("not a whole number:", value);
-    } else if (arg == "--messages") {
-      opts.messages = *count;
-    } else if (arg == "--bytes-per-record") {
-      opts.bytes_per_record = *count;
-    } else {
-      return bad_argument("unknown argument", arg);
-    }
-  }
+  bench::option_parser options;
+  options.text("--bootstrap", opts.bootstrap)
+    .text("--output", opts.output_topic)
+    .custom("--input",
+            [&opts](std::string_view value) {
+              // TOPIC[,TOPIC...]
+              for (size_t from = 0; from <= value.size();) {
+                auto comma = value.find(',', from);
+                if (comma == std::string_view::npos)
+                  comma = value.size();
+                opts.input_topics.emplace_back(
+                  value.substr(from, comma - from));
+                from = comma + 1;
+              }
+              return caf::error{};
+            })
+    .number("--records-per-message", opts.records_per_message, 0, 1000)
+    .count("--messages", opts.messages, 1, max_count)
+    .count("--bytes-per-record", opts.bytes_per_record, 0, 100'000'000);
+  if (auto x = parse_command(options, argc, argv); !x.go)
+    return x.status;
+  if (opts.bootstrap.empty())
+    return missing("baseline", "--bootstrap");
   auto x = bench::run_baseline(opts);
   if (!x) {
     std::cerr << "utsjekk-bench-tools: " << render(x.error()) << '\n';
@@ -149,23 +142,12 @@ int baseline_command(int argc, char** argv) {
 /// `decode`.
 int decode_command(int argc, char** argv) {
   bench::decode_options opts;
-  for (int i = 2; i < argc; ++i) {
-    std::string_view arg{argv[i]};
-    if (i + 1 >= argc)
-      return bad_argument("missing the value of", arg);
-    std::string value = argv[++i];
-    auto count = to_count(value);
-    if (!count)
-      return bad_argument("not a whole number:", value);
-    if (arg == "--records")
-      opts.records = *count;
-    else if (arg == "--repeat")
-      opts.repeat = *count;
-    else if (arg == "--seed")
-      opts.seed = *count;
-    else
-      return bad_argument("unknown argument", arg);
-  }
+  bench::option_parser options;
+  options.count("--records", opts.records, 1, max_count)
+    .count("--repeat", opts.repeat, 1, 1'000'000)
+    .count("--seed", opts.seed);
+  if (auto x = parse_command(options, argc, argv); !x.go)
+    return x.status;
   auto rows = bench::run_decode(opts);
   if (!rows) {
     std::cerr << "utsjekk-bench-tools: " << render(rows.error()) << '\n';
@@ -179,12 +161,21 @@ int decode_command(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   std::string_view command = argc > 1 ? argv[1] : "";
+  // Help asked for goes to stdout; a usage error to stderr.
+  if (command == "--help" || command == "-h") {
+    std::cout << usage;
+    return 0;
+  }
   if (command == "fill-state")
     return fill_state_command(argc, argv);
   if (command == "baseline")
     return baseline_command(argc, argv);
   if (command == "decode")
     return decode_command(argc, argv);
-  std::cerr << usage;
+  std::cerr << "utsjekk-bench-tools: "
+            << (command.empty() ? std::string{"no command"}
+                                : "unknown command " + std::string{command})
+            << '\n'
+            << usage;
   return 2;
 }

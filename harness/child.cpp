@@ -4,7 +4,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,6 +51,51 @@ std::vector<char*> c_strings(std::vector<std::string>& xs) {
   return result;
 }
 
+/// Writes errno to the pipe `report` and ends the forked child.
+[[noreturn]] void exit_with_errno(int report) {
+  int err = errno;
+  [[maybe_unused]] auto n = ::write(report, &err, sizeof err);
+  ::_exit(127);
+}
+
+/// Runs in the forked child until exec: dies with the parent (its death
+/// signal when the harness ends, however it ends), leaves the harness' process group
+/// so a terminal's Ctrl-C reaches only the harness, which then stops it in
+/// order, redirects the standard streams and resets signals. Never
+/// returns; on failure writes errno to `report` and exits 127.
+[[noreturn]] void exec_child(const child_spec& spec, std::vector<char*>& argv,
+                             std::vector<char*>& envp, pid_t parent,
+                             int report) {
+  auto fail = [report] { exit_with_errno(report); };
+  // The death signal is tied to the thread that forked; the harness
+  // starts children from its main thread, which lives as long as it does.
+  if (::prctl(PR_SET_PDEATHSIG, spec.death_signal) != 0)
+    fail();
+  // The parent may have died before the line above took effect.
+  if (::getppid() != parent)
+    ::_exit(127);
+  ::setpgid(0, 0);
+  // Standard input empty, output and error to files.
+  int in = ::open("/dev/null", O_RDONLY);
+  int out = ::open(spec.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                   0644);
+  int err = ::open(spec.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                   0644);
+  if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 ||
+      ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0)
+    fail();
+  // Default handling of every signal, none blocked.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig)
+    ::sigaction(sig, &dfl, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::execve(argv.front(), argv.data(), envp.data());
+  exit_with_errno(report);
+}
+
 } // namespace
 
 caf::expected<std::unique_ptr<child>> child::start(child_spec spec) {
@@ -59,39 +104,43 @@ caf::expected<std::unique_ptr<child>> child::start(child_spec spec) {
   if (::access(spec.argv.front().c_str(), X_OK) != 0)
     return failed("cannot run " + spec.argv.front() + " (" + spec.name +
                   "): " + std::strerror(errno));
-  // Standard output and error go to files, standard input is empty.
-  posix_spawn_file_actions_t files;
-  posix_spawn_file_actions_init(&files);
-  posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&files, 1, spec.stdout_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&files, 2, spec.stderr_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  // The child gets default signal handling and an empty signal mask.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none;
-  sigemptyset(&none);
-  sigset_t all;
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  // Everything the child needs is allocated before the fork: after it,
+  // only async-signal-safe calls until exec.
   auto args = spec.argv;
   auto env = environment_with(spec.env);
   auto argv = c_strings(args);
   auto envp = c_strings(env);
-  pid_t pid = -1;
-  auto rc =
-      posix_spawn(&pid, argv.front(), &files, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&files);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0)
-    return failed("cannot start " + spec.name + ": " + std::strerror(rc));
+  auto parent = ::getpid();
+  // A close-on-exec pipe carries the errno of a failed exec back; a
+  // successful exec closes it empty.
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0)
+    return failed("cannot start " + spec.name + ": " + std::strerror(errno));
+  auto pid = ::fork();
+  if (pid < 0) {
+    auto err = errno;
+    ::close(report[0]);
+    ::close(report[1]);
+    return failed("cannot start " + spec.name + ": " + std::strerror(err));
+  }
+  if (pid == 0)
+    exec_child(spec, argv, envp, parent, report[1]);
+  // The parent: wait for the exec or its errno.
+  ::close(report[1]);
+  int child_errno = 0;
+  ssize_t n = 0;
+  do
+    n = ::read(report[0], &child_errno, sizeof child_errno);
+  while (n < 0 && errno == EINTR);
+  ::close(report[0]);
   std::unique_ptr<child> result{new child};
   result->spec_ = std::move(spec);
   result->pid_ = pid;
+  if (n > 0) {
+    result->stop();
+    return failed("cannot start " + result->spec_.name + ": " +
+                  std::strerror(child_errno));
+  }
   return result;
 }
 
@@ -112,7 +161,8 @@ bool child::running() {
 
 caf::expected<std::string>
 child::wait_for_line(const std::string& prefix,
-                     std::chrono::milliseconds timeout) {
+                     std::chrono::milliseconds timeout,
+                     const std::function<bool()>& cancelled) {
   auto deadline = clock::now() + timeout;
   auto wanted = prefix + "=";
   for (;;) {
@@ -125,6 +175,9 @@ child::wait_for_line(const std::string& prefix,
     if (!running())
       return failed(spec_.name + " ended before printing " + wanted +
                     "; its last lines:\n" + tail_of(spec_.stderr_path));
+    if (cancelled && cancelled())
+      return caf::make_error(ec::shutting_down,
+                             "interrupted while waiting for " + spec_.name);
     if (clock::now() >= deadline)
       return caf::make_error(ec::timeout, spec_.name + " printed no " + wanted +
                                               " line in time");

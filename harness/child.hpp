@@ -4,15 +4,20 @@
 
 #include <sys/types.h>
 
+#include <csignal>
+
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-/// Child processes the bench starts (utsjekk, utsjekk-os): spawned with
-/// their own environment, standard output and error to files, found again
-/// by pid and stopped by pid on every path out.
+/// Child processes the bench starts (utsjekk, utsjekk-os): forked and
+/// executed with their own environment, standard output and error to files,
+/// in their own process group, found again by pid and stopped by pid on
+/// every path out. On Linux a child also gets a signal of its own (its
+/// `death_signal`) when the harness dies, even by SIGKILL.
 namespace utsjekk::bench {
 
 /// How to start one child.
@@ -27,6 +32,10 @@ struct child_spec {
   /// Where standard output and standard error go.
   std::string stdout_path;
   std::string stderr_path;
+  /// What the kernel sends the child when the harness dies: SIGTERM lets
+  /// it stop in order; SIGKILL suits a child whose broker died with the
+  /// harness, where an orderly stop only waits out Kafka timeouts.
+  int death_signal = SIGTERM;
 };
 
 /// A running child. Stops it (SIGTERM, then SIGKILL) when destroyed.
@@ -40,9 +49,11 @@ public:
   static caf::expected<std::unique_ptr<child>> start(child_spec spec);
 
   /// Waits until standard output has a line `<prefix>=<value>` and returns
-  /// the value; fails when the child exits or `timeout` passes first.
-  caf::expected<std::string> wait_for_line(const std::string& prefix,
-                                           std::chrono::milliseconds timeout);
+  /// the value; fails when the child exits or `timeout` passes first, and
+  /// with `ec::shutting_down` as soon as `cancelled` (when given) says so.
+  caf::expected<std::string>
+  wait_for_line(const std::string& prefix, std::chrono::milliseconds timeout,
+                const std::function<bool()>& cancelled = {});
 
   /// Whether the child still runs (reaps it when it has ended).
   bool running();

@@ -1,9 +1,11 @@
 #include "harness/bench.hpp"
 #include "harness/check.hpp"
 #include "harness/generator.hpp"
+#include "harness/options.hpp"
 #include "messages/error.hpp"
 
 #include <iostream>
+#include <optional>
 #include <vector>
 #include <string>
 #include <string_view>
@@ -25,32 +27,44 @@ constexpr const char* usage
     "I8 for every key of FILE; --os-faults allows valid input to end\n"
     "FEILET (a profile where OS rejects).\n";
 
+/// The exit status of a run stopped by SIGINT or SIGTERM, as shells
+/// report a command ended by SIGINT.
+constexpr int interrupted_exit = 130;
+
+/// Parses the arguments after the command with `options`; returns the
+/// exit status when the program should end now: 0 after help (on stdout),
+/// 2 after a bad option (on stderr).
+std::optional<int> parse_command(bench::option_parser& options, int argc,
+                                 char** argv) {
+  auto help = options.parse({argv + 2, argv + argc});
+  if (!help) {
+    std::cerr << "utsjekk-harness " << argv[1] << ": "
+              << error_message(help.error()) << '\n'
+              << usage;
+    return 2;
+  }
+  if (*help) {
+    std::cout << usage;
+    return 0;
+  }
+  return std::nullopt;
+}
+
 /// `check`: the invariants of a finished run.
 int check_command(int argc, char** argv) {
   check_options opts;
-  for (int i = 2; i < argc; ++i) {
-    std::string_view arg{argv[i]};
-    if (arg == "--os-faults") {
-      opts.expect_all_ok = false;
-      continue;
-    }
-    if (i + 1 >= argc) {
-      std::cerr << "utsjekk-harness: " << arg << " needs a value\n" << usage;
-      return 2;
-    }
-    std::string value = argv[++i];
-    if (arg == "--bootstrap")
-      opts.bootstrap = value;
-    else if (arg == "--input")
-      opts.input = value;
-    else {
-      std::cerr << "utsjekk-harness: unknown argument " << arg << '\n'
-                << usage;
-      return 2;
-    }
-  }
+  auto os_faults = false;
+  bench::option_parser options;
+  options.text("--bootstrap", opts.bootstrap)
+      .text("--input", opts.input)
+      .flag("--os-faults", os_faults);
+  if (auto status = parse_command(options, argc, argv))
+    return *status;
+  opts.expect_all_ok = !os_faults;
   if (opts.bootstrap.empty() || opts.input.empty()) {
-    std::cerr << usage;
+    std::cerr << "utsjekk-harness check: --bootstrap and --input are "
+                 "required\n"
+              << usage;
     return 2;
   }
   auto report = check_run(opts);
@@ -91,6 +105,12 @@ int bench_command(int argc, char** argv) {
   for (int i = 1; i < argc; ++i)
     cfg.command += std::string{" "} + argv[i];
   auto result = bench::run_bench(cfg, std::cerr);
+  // Interrupted before the load began: nothing measured, no report.
+  if (!result && result.error() == ec::shutting_down) {
+    std::cerr << "utsjekk-harness bench: "
+              << error_message(result.error()) << "; no report written\n";
+    return interrupted_exit;
+  }
   if (!result) {
     std::cerr << "utsjekk-harness bench: the run could not take place: "
               << render(result.error()) << '\n';
@@ -103,54 +123,43 @@ int bench_command(int argc, char** argv) {
       return 1;
     }
   }
+  if (result->interrupted)
+    return interrupted_exit;
   return result->passed ? 0 : 1;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && std::string_view{argv[1]} == "check")
+  std::string_view command = argc > 1 ? argv[1] : "";
+  // Help asked for goes to stdout; a usage error to stderr.
+  if (command == "--help" || command == "-h") {
+    std::cout << usage;
+    return 0;
+  }
+  if (command == "check")
     return check_command(argc, argv);
-  if (argc >= 2 && std::string_view{argv[1]} == "bench")
+  if (command == "bench")
     return bench_command(argc, argv);
-  if (argc < 2 || std::string_view{argv[1]} != "generate") {
-    std::cerr << usage;
-    return argc < 2 ? 2 : (std::string_view{argv[1]} == "--help" ? 0 : 2);
+  if (command != "generate") {
+    std::cerr << "utsjekk-harness: "
+              << (command.empty() ? std::string{"no command"}
+                                  : "unknown command " + std::string{command})
+              << '\n'
+              << usage;
+    return 2;
   }
   generator_options opts;
-  for (int i = 2; i < argc; ++i) {
-    std::string_view arg{argv[i]};
-    if (i + 1 >= argc) {
-      std::cerr << "utsjekk-harness: " << arg << " needs a value\n" << usage;
-      return 2;
-    }
-    std::string value = argv[++i];
-    try {
-      if (arg == "--messages")
-        opts.messages = std::stoul(value);
-      else if (arg == "--saker")
-        opts.saker = std::stoul(value);
-      else if (arg == "--seed")
-        opts.seed = std::stoull(value);
-      else if (arg == "--prefix")
-        opts.prefix = value;
-      else if (arg == "--invalid")
-        opts.invalid_share = std::stod(value);
-      else if (arg == "--redelivery")
-        opts.redelivery_share = std::stod(value);
-      else if (arg == "--opphor")
-        opts.opphor_share = std::stod(value);
-      else {
-        std::cerr << "utsjekk-harness: unknown argument " << arg << '\n'
-                  << usage;
-        return 2;
-      }
-    } catch (const std::exception&) {
-      std::cerr << "utsjekk-harness: " << arg << " takes a number, got "
-                << value << '\n';
-      return 2;
-    }
-  }
+  bench::option_parser options;
+  options.count("--messages", opts.messages, 1, bench::limits::messages)
+      .count("--saker", opts.saker, 1, bench::limits::messages)
+      .count("--seed", opts.seed)
+      .text("--prefix", opts.prefix)
+      .number("--invalid", opts.invalid_share, 0, 1)
+      .number("--redelivery", opts.redelivery_share, 0, 1)
+      .number("--opphor", opts.opphor_share, 0, 1);
+  if (auto status = parse_command(options, argc, argv))
+    return *status;
   if (opts.saker == 0 || opts.messages < opts.saker
       || opts.prefix.size() > 10) {
     std::cerr << "utsjekk-harness: need 1 <= saker <= messages and a prefix"

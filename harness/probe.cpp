@@ -32,6 +32,20 @@ std::optional<double> sample_value(std::string_view line) {
   return value;
 }
 
+/// The value of label `name` in a sample line, or "" when absent.
+std::string label_of(std::string_view line, std::string_view name) {
+  auto key = std::string{name} + "=\"";
+  auto open = line.find('{');
+  auto at = line.find(key, open == std::string_view::npos ? 0 : open);
+  if (open == std::string_view::npos || at == std::string_view::npos)
+    return {};
+  auto from = at + key.size();
+  auto to = line.find('"', from);
+  if (to == std::string_view::npos)
+    return {};
+  return std::string{line.substr(from, to - from)};
+}
+
 /// Whether `line` is a sample of metric `name` (with or without labels).
 bool is_sample_of(std::string_view line, std::string_view name) {
   return line.substr(0, name.size()) == name && line.size() > name.size() &&
@@ -84,6 +98,8 @@ metrics_sample parse_metrics(std::string_view text) {
       result.queued += n;
     else if (is_sample_of(line, "utsjekk_partition_pauses_total"))
       result.pauses = result.pauses.value_or(0) + n;
+    else if (is_sample_of(line, "utsjekk_retries_total"))
+      result.retries[label_of(line, "reason")] += n;
   }
   return result;
 }

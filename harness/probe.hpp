@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,11 +34,15 @@ struct metrics_sample {
   uint64_t queued = 0;
   /// Partition pauses so far, when utsjekk counts them.
   std::optional<uint64_t> pauses;
+  /// Oppdrag sent to OS again so far, by reason ("os_12", "timeout" for a
+  /// resend of an overdue kvittering, ...).
+  std::map<std::string, uint64_t> retries;
 };
 
 /// Sums the samples of `utsjekk_oppdrag_in_flight` and
 /// `utsjekk_messages_queued` and reads `utsjekk_partition_pauses_total`
-/// from Prometheus text. Pure.
+/// and `utsjekk_retries_total` (by its `reason` label) from Prometheus
+/// text. Pure.
 metrics_sample parse_metrics(std::string_view text);
 
 /// A plain HTTP/1.1 GET of `target` from `url` ("http://127.0.0.1:PORT",

@@ -96,6 +96,7 @@ bj::object to_object(const outcome_counts& x) {
     {"ok", x.ok},
     {"feilet", x.feilet},
     {"lost", x.lost},
+    {"not_sent", x.not_sent},
     {"duplicated", x.duplicated},
     {"ledger_differences", x.ledger_differences},
     {"failures", std::move(failures)},
@@ -286,6 +287,21 @@ caf::expected<std::vector<std::string>> read_texts(const json::cursor& x) {
   return out;
 }
 
+/// An object of counts by name.
+caf::expected<std::map<std::string, uint64_t>>
+read_counts(const json::cursor& x) {
+  if (auto err = json::require_object(x))
+    return err;
+  std::map<std::string, uint64_t> out;
+  for (const auto& kv : x.value()->get_object()) {
+    auto n = get_count(x[kv.key()]);
+    if (!n)
+      return std::move(n.error());
+    out.emplace(std::string{kv.key()}, *n);
+  }
+  return out;
+}
+
 caf::expected<outcome_counts> read_outcome(const json::cursor& x) {
   outcome_counts out;
   object_reader r{x};
@@ -294,6 +310,7 @@ caf::expected<outcome_counts> read_outcome(const json::cursor& x) {
   r.count("ok", out.ok);
   r.count("feilet", out.feilet);
   r.count("lost", out.lost);
+  r.count("not_sent", out.not_sent);
   r.count("duplicated", out.duplicated);
   r.count("ledger_differences", out.ledger_differences);
   r.keep(read_texts(r.member("failures")), out.failures);
@@ -344,6 +361,11 @@ std::string mebibytes(uint64_t kib) {
   return fixed(static_cast<double>(kib) / 1024, 1) + " MiB";
 }
 
+/// PASSED, FAILED, or INTERRUPTED for a run stopped by a signal.
+std::string verdict_word(const result& x) {
+  return x.passed ? "PASSED" : x.interrupted ? "INTERRUPTED" : "FAILED";
+}
+
 /// One row of the table: what is measured and its value as text.
 using figure = std::pair<std::string, std::string>;
 
@@ -353,7 +375,7 @@ std::vector<figure> figures_of(const result& x) {
   const auto& l = x.load;
   std::vector<figure> rows;
   // The run and the machine.
-  rows.emplace_back("verdict", x.passed ? "PASSED" : "FAILED");
+  rows.emplace_back("verdict", verdict_word(x));
   rows.emplace_back("command", x.command);
   rows.emplace_back("started at", x.started_at);
   rows.emplace_back("machine", x.machine);
@@ -383,6 +405,16 @@ std::vector<figure> figures_of(const result& x) {
   rows.emplace_back("latency max", millis(x.latency.max_ms));
   rows.emplace_back("latency mean", millis(x.latency.mean_ms));
   rows.emplace_back("latencies measured", to_string(x.latency.count));
+  const auto& st = x.steady_latency;
+  rows.emplace_back("steady-state latency p50 / p99 (after the first 10 % "
+                    "sent)",
+                    st.count > 0 ? millis(st.p50_ms) + " / " + millis(st.p99_ms)
+                                 : std::string{"n/a"});
+  std::string retries;
+  for (const auto& [reason, n] : x.retries)
+    retries += (retries.empty() ? "" : ", ") + reason + " " + to_string(n);
+  rows.emplace_back("sent to OS again (by reason)",
+                    retries.empty() ? std::string{"none"} : retries);
   rows.emplace_back("peak RSS", mebibytes(x.peak_rss_kib));
   rows.emplace_back("peak in flight", to_string(x.peak_in_flight));
   rows.emplace_back("partition pauses",
@@ -409,7 +441,8 @@ std::vector<figure> figures_of(const result& x) {
   rows.emplace_back("finished", to_string(o.finished));
   rows.emplace_back("OK / FEILET",
                     to_string(o.ok) + " / " + to_string(o.feilet));
-  rows.emplace_back("lost", to_string(o.lost));
+  rows.emplace_back("lost (sent, no terminal status)", to_string(o.lost));
+  rows.emplace_back("not sent (the run ended first)", to_string(o.not_sent));
   rows.emplace_back("duplicated", to_string(o.duplicated));
   rows.emplace_back("ledger differences", to_string(o.ledger_differences));
   rows.emplace_back("invariant failures", to_string(o.failures.size()));
@@ -659,6 +692,9 @@ std::string plots_of(const std::vector<second_sample>& timeline) {
 } // namespace
 
 std::string to_json(const result& x) {
+  bj::object retries;
+  for (const auto& [reason, n] : x.retries)
+    retries[reason] = n;
   bj::array timeline;
   timeline.reserve(x.timeline.size());
   for (const auto& s : x.timeline)
@@ -674,6 +710,8 @@ std::string to_json(const result& x) {
     {"peak_rss_kib", x.peak_rss_kib},
     {"peak_in_flight", x.peak_in_flight},
     {"pauses", x.pauses ? bj::value(*x.pauses) : bj::value(nullptr)},
+    {"retries", retries},
+    {"steady_latency", to_object(x.steady_latency)},
     {"baseline",
      x.baseline ? bj::value(to_object(*x.baseline)) : bj::value(nullptr)},
     {"baseline_ratio",
@@ -681,6 +719,7 @@ std::string to_json(const result& x) {
     {"outcome", to_object(x.outcome)},
     {"timeline", std::move(timeline)},
     {"passed", x.passed},
+    {"interrupted", x.interrupted},
   };
   return bj::serialize(out);
 }
@@ -703,11 +742,14 @@ caf::expected<result> from_json(std::string_view text) {
   r.count("peak_rss_kib", out.peak_rss_kib);
   r.count("peak_in_flight", out.peak_in_flight);
   r.optional("pauses", out.pauses, get_count);
+  r.keep(read_counts(r.member("retries")), out.retries);
+  r.keep(read_latency(r.member("steady_latency")), out.steady_latency);
   r.optional("baseline", out.baseline, read_baseline);
   r.optional("baseline_ratio", out.baseline_ratio, get_number);
   r.keep(read_outcome(r.member("outcome")), out.outcome);
   r.keep(read_timeline(r.member("timeline")), out.timeline);
   r.flag("passed", out.passed);
+  r.flag("interrupted", out.interrupted);
   if (auto err = r.finish())
     return err;
   return out;
@@ -733,8 +775,9 @@ std::string to_html(const result& x) {
         ".plot .grid { stroke: #eee; }\n"
         "</style>\n</head>\n<body>\n<h1>utsjekk benchmark</h1>\n";
   // The verdict first, then every figure.
-  out += x.passed ? "<p class=\"verdict passed\">PASSED</p>\n"
-                  : "<p class=\"verdict failed\">FAILED</p>\n";
+  out += std::string{"<p class=\"verdict "} +
+         (x.passed ? "passed" : "failed") + "\">" + verdict_word(x) +
+         "</p>\n";
   out += "<table>\n<tr><th>figure</th><th>value</th></tr>\n";
   for (const auto& [name, value] : figures_of(x))
     out += "<tr><td>" + escape_html(name) + "</td><td>" + escape_html(value)

@@ -58,6 +58,8 @@ check_report "$work/small.json" '
   and r["latency"]["count"] >= r["outcome"]["keys"]
   and 0 < r["latency"]["p50_ms"] <= r["latency"]["p99_ms"]
       <= r["latency"]["max_ms"]
+  and 0 < r["steady_latency"]["count"] < r["latency"]["count"]
+  and r["steady_latency"]["max_ms"] <= r["latency"]["max_ms"]
   and r["outcome"]["lost"] == 0 and r["outcome"]["duplicated"] == 0
   and r["outcome"]["ledger_differences"] == 0
   and r["outcome"]["finished"] == r["outcome"]["keys"] > 0
@@ -74,5 +76,6 @@ check_report "$work/faulty.json" '
   r["passed"] and r["outcome"]["finished"] == r["outcome"]["keys"] > 0
   and r["outcome"]["lost"] == 0 and r["outcome"]["duplicated"] == 0
   and r["outcome"]["ledger_differences"] == 0
-  and r["load"]["os_rate_lost"] == 0.05'
+  and r["load"]["os_rate_lost"] == 0.05
+  and r["retries"].get("os_12", 0) > 0'
 echo "bench on the embedded cluster holds"

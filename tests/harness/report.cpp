@@ -41,9 +41,11 @@ result sample_run(size_t samples) {
   x.peak_rss_kib = 524288;
   x.peak_in_flight = 77;
   x.pauses = 3;
+  x.retries = {{"os_12", 12}, {"timeout", 3}};
+  x.steady_latency = {10.5, 30.25, 80.125, 900, 15.0625, 17000};
   x.baseline = baseline_result{20000, 3.4, 6800000, 2.5, 8000};
   x.baseline_ratio = 0.03125;
-  x.outcome = {20000, 19990, 19500, 490, 10, 0, 0, {"10 keys lost"}};
+  x.outcome = {20000, 19990, 19500, 490, 10, 0, 0, {"10 keys lost"}, 7};
   for (size_t i = 0; i < samples; ++i) {
     second_sample s;
     s.at_s = static_cast<double>(i) + 0.5;
@@ -117,14 +119,19 @@ TEST_CASE("JSON round-trips every field") {
     CHECK(back->throughput == x.throughput);
     CHECK(back->latency.mean_ms == x.latency.mean_ms);
     CHECK(back->pauses == x.pauses);
+    CHECK(back->retries == x.retries);
+    CHECK(back->steady_latency.p99_ms == x.steady_latency.p99_ms);
+    CHECK(back->steady_latency.count == x.steady_latency.count);
     REQUIRE(back->baseline);
     CHECK(back->baseline->bytes_produced == x.baseline->bytes_produced);
     CHECK(back->baseline_ratio == x.baseline_ratio);
     CHECK(back->outcome.failures == x.outcome.failures);
+    CHECK(back->outcome.not_sent == 7);
     REQUIRE(back->timeline.size() == 4);
     CHECK(back->timeline[2].p50_ms == -1);
     CHECK(back->timeline[3].rss_kib == x.timeline[3].rss_kib);
     CHECK(back->passed == x.passed);
+    CHECK(back->interrupted == x.interrupted);
   }
   SUBCASE("absent optionals stay absent") {
     x.pauses.reset();
@@ -290,6 +297,21 @@ TEST_CASE("a run without baseline renders n/a") {
   auto with = to_markdown(sample_run(2));
   CHECK(with.find("| throughput / baseline | 0.031 (3.1 %) |")
         != std::string::npos);
+}
+
+TEST_CASE("an interrupted run says so in every form") {
+  auto x = sample_run(2);
+  x.interrupted = true;
+  auto back = from_json(to_json(x));
+  REQUIRE_MESSAGE(back, render(back.error()));
+  CHECK(back->interrupted);
+  CHECK(to_markdown(x).find("| verdict | INTERRUPTED |")
+        != std::string::npos);
+  CHECK(to_html(x).find("<p class=\"verdict failed\">INTERRUPTED</p>")
+        != std::string::npos);
+  INFO("a run that was not interrupted reads FAILED");
+  x.interrupted = false;
+  CHECK(to_markdown(x).find("| verdict | FAILED |") != std::string::npos);
 }
 
 TEST_CASE("Markdown cells keep the table intact") {
