@@ -62,6 +62,10 @@ void supervisor_state::start_next(const sak_key& sak) {
             ec::conflicting_key,
             "key " + front.msg.key.value
               + " was used before for a message with other content");
+          UTSJEKK_LOG(info, "supervisor")
+            << "supervisor rejects a reused key with other content tx="
+            << front.msg.key.value << " sak=" << sak.sak_id
+            << " fagsystem=" << to_string(fagsystem);
           settle_front(sak, feilet_status(err));
           return;
         }
