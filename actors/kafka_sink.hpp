@@ -69,8 +69,8 @@ struct offset_source {
 /// Input offsets ride in the transaction that makes their records'
 /// outcome durable: a status record that settles its key (see
 /// out_record::settles) takes its input's offset along, so the journal
-/// step, its MOTTATT and the offset are one transaction. Offsets a reader stores later (see input_offsets)
-/// ride in the next batch, or in one of their own after `offset_linger`,
+/// step, its MOTTATT and the offset are one transaction. Offsets a
+/// reader stores later (see input_offsets) ride in the next batch, or in one of their own after `offset_linger`,
 /// or in the last one on revoke and shutdown.
 ///
 /// One thread of the sink owns the producer and makes every call of its

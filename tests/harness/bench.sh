@@ -70,7 +70,8 @@ echo "3. lost kvitteringer and 12s"
 "$harness" bench --messages $((messages * 2 / 3)) --saker $((messages / 3)) \
   --os-lost 0.05 --os-12 0.05 --os-latency 0:50 --seed 7 --no-baseline \
   --timeout 300 --report "$work/faulty.json" --quiet \
-  >"$work/faulty.out" || { cat "$work/faulty.out"; fail "the faulty run failed"; }
+  >"$work/faulty.out" ||
+  { cat "$work/faulty.out"; fail "the faulty run failed"; }
 cat "$work/faulty.out"
 check_report "$work/faulty.json" '
   r["passed"] and r["outcome"]["finished"] == r["outcome"]["keys"] > 0

@@ -50,8 +50,10 @@ for line in open(sys.argv[1]):
 for key, status in seen.items():
     print(json.dumps({"key": key, "status": status}))
 PY
-  python3 -c "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())" \
-    "$ledger_url" >"$work/ledger.json"
+  python3 - "$ledger_url" >"$work/ledger.json" <<'PY'
+import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())
+PY
   "$build/os_gateway/utsjekk-ledger-check" --input "$input" \
     --expect "$work/expect.jsonl" --ledger "$work/ledger.json"
 }

@@ -79,31 +79,28 @@ kill -TERM "$pid"
 wait "$pid"
 pid=
 
+# Waits until the instance PID logs LOG 'service started', at most 60 s.
+wait_started() {
+  local log=$1 pid=$2 name=$3 deadline=$((SECONDS + 60))
+  until grep -q 'service started' "$log"; do
+    if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+      echo "$name did not start" >&2
+      tail -20 "$log" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+}
+
 echo "4. a fenced instance stops with exit status 1"
 UTSJEKK_ADMIN_PORT=0 "$build/utsjekk" --utsjekk.transactional-id=fence-$$ \
   >"$work/a.out" 2>"$work/a.log" &
 pid=$!
-deadline=$((SECONDS + 60))
-until grep -q 'service started' "$work/a.log"; do
-  if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-    echo "the first instance did not start" >&2
-    tail -20 "$work/a.log" >&2
-    exit 1
-  fi
-  sleep 0.2
-done
+wait_started "$work/a.log" "$pid" "the first instance"
 UTSJEKK_ADMIN_PORT=0 "$build/utsjekk" --utsjekk.transactional-id=fence-$$ \
   --utsjekk.group-id=fence-other-$$ >"$work/b.out" 2>"$work/b.log" &
 pid2=$!
-deadline=$((SECONDS + 60))
-until grep -q 'service started' "$work/b.log"; do
-  if ! kill -0 "$pid2" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-    echo "the second instance did not start" >&2
-    tail -20 "$work/b.log" >&2
-    exit 1
-  fi
-  sleep 0.2
-done
+wait_started "$work/b.log" "$pid2" "the second instance"
 # The first instance writes again when input arrives: it finds itself
 # fenced there and must stop by itself.
 sed 's/"key": *"/&fence-/' "$examples/basic.jsonl" >"$work/fence.jsonl"
