@@ -83,14 +83,6 @@ struct consumer::impl {
   consumer_handlers handlers;
   /// How stored offsets reach the group.
   offset_commit mode = offset_commit::automatic;
-  /// Guards `stored` and `committed`; held only briefly and never while
-  /// waiting, so a transaction's thread may read them while the poll
-  /// thread waits for that transaction.
-  mutable std::mutex offsets_mtx;
-  /// Transactional mode: the last stored offset per assigned partition.
-  offset_map stored;
-  /// Transactional mode: the last committed offset per assigned partition.
-  offset_map committed;
   /// Guards everything below and every call into librdkafka that changes
   /// the assignment, the pause state or stored offsets. Recursive, so a
   /// handler may call pause() or store_offset() on the poll thread.
@@ -227,17 +219,9 @@ struct consumer::impl {
       handlers.on_revoked(tps);
     if (reason != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS)
       report(detail::make_kafka_error("rebalance", reason));
-    // Commit; "nothing to commit" is fine. In transactional mode the
-    // offsets of these partitions are forgotten afterwards: their next
-    // owner starts from what was committed.
+    // Commit; "nothing to commit" is fine. Their next owner starts from
+    // what was committed.
     commit();
-    if (mode == offset_commit::transactional) {
-      std::lock_guard<std::mutex> guard{offsets_mtx};
-      for (const auto& tp : tps) {
-        stored.erase(tp);
-        committed.erase(tp);
-      }
-    }
     // Records of this round for these partitions are not handed on; they
     // were not stored, so their next owner reads them again.
     for (const auto& tp : tps)
@@ -471,16 +455,12 @@ caf::error consumer::store_offset(const topic_partition& tp,
     return caf::make_error(ec::kafka_failed,
                            "store offset " + to_string(tp)
                              + ": partition not assigned to this consumer");
-  // Transactional mode: kept here until a transaction sends it.
-  if (impl_->mode == offset_commit::transactional) {
-    {
-      std::lock_guard<std::mutex> offsets_guard{impl_->offsets_mtx};
-      impl_->stored[tp] = next_offset;
-    }
-    if (impl_->handlers.on_stored)
-      impl_->handlers.on_stored();
-    return {};
-  }
+  // Transactional mode: the producer sends offsets in its transactions.
+  if (impl_->mode == offset_commit::transactional)
+    return caf::make_error(ec::kafka_failed,
+                           "store offset " + to_string(tp)
+                             + ": a transactional consumer commits only "
+                               "through its producer");
   auto list = detail::make_partition_list({tp}, next_offset);
   auto err = rd_kafka_offsets_store(impl_->rk.get(), list.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
@@ -542,24 +522,6 @@ caf::error consumer::resume(const topic_partition& tp) {
     return perr;
   impl_->paused.erase(tp);
   return {};
-}
-
-offset_map consumer::uncommitted() const {
-  std::lock_guard<std::mutex> guard{impl_->offsets_mtx};
-  offset_map result;
-  for (const auto& [tp, next] : impl_->stored)
-    if (auto i = impl_->committed.find(tp);
-        i == impl_->committed.end() || i->second != next)
-      result.emplace(tp, next);
-  return result;
-}
-
-void consumer::mark_committed(const offset_map& offsets) {
-  std::lock_guard<std::mutex> guard{impl_->offsets_mtx};
-  // A partition revoked meanwhile is not taken back.
-  for (const auto& [tp, next] : offsets)
-    if (impl_->stored.count(tp) > 0)
-      impl_->committed[tp] = next;
 }
 
 std::unique_ptr<kafka::group_metadata> consumer::group_metadata() const {

@@ -229,9 +229,9 @@ private:
 enum class offset_commit : uint8_t {
   /// librdkafka's auto-commit, and a commit on revoke and on close.
   automatic,
-  /// Only through a transactional producer: the consumer keeps the stored
-  /// offsets (uncommitted()) for a transaction to send, and asks the
-  /// commit_offsets handler to commit them on revoke and on close.
+  /// Only through a transactional producer, which keeps its own account
+  /// of what may be committed: the consumer stores nothing and asks the
+  /// commit_offsets handler to commit on revoke and on close.
   transactional,
 };
 
@@ -246,9 +246,7 @@ struct consumer_handlers {
   std::function<void(std::vector<record>)> on_records;
   /// A fatal or notable consumer error.
   std::function<void(const caf::error&)> on_error;
-  /// Transactional mode: an offset was stored (any thread). May be empty.
-  std::function<void()> on_stored;
-  /// Transactional mode: commits what uncommitted() holds now and returns
+  /// Transactional mode: commits what is durable now and returns
   /// once it is committed or failed; called before partitions are given
   /// up (revoke, close). May be empty.
   std::function<caf::error()> commit_offsets;
@@ -279,7 +277,8 @@ public:
   void stop();
 
   /// Marks everything before `next_offset` in `tp` as done, to be
-  /// committed. Fails for a partition not assigned to this member.
+  /// committed. Fails for a partition not assigned to this member, and in
+  /// transactional mode (offsets go through the producer there).
   /// Thread-safe.
   caf::error store_offset(const topic_partition& tp, int64_t next_offset);
 
@@ -292,14 +291,6 @@ public:
 
   /// The high watermark of `tp` as last seen, or -1.
   int64_t high_watermark(const topic_partition& tp) const;
-
-  /// Transactional mode: the stored offsets of assigned partitions not
-  /// committed yet. Thread-safe; never waits on the poll thread.
-  offset_map uncommitted() const;
-
-  /// Transactional mode: `offsets` were committed by a transaction.
-  /// Thread-safe; never waits on the poll thread.
-  void mark_committed(const offset_map& offsets);
 
   /// The group membership a transaction sends offsets under. Thread-safe.
   std::unique_ptr<kafka::group_metadata> group_metadata() const;

@@ -215,9 +215,7 @@ TEST_CASE("offsets sent with a transaction are committed with it") {
                 {"i0", "i1", "i2", "i3", "i4", "i5", "i6", "i7", "i8", "i9"});
   INFO("a consumer whose offsets only transactions commit");
   consumer_log log;
-  auto stored_calls = std::make_shared<std::atomic<int>>(0);
   auto handlers = log.handlers();
-  handlers.on_stored = [stored_calls] { ++*stored_calls; };
   // The consumer's own session timeout: a real broker refuses shorter
   // ones than its group.min.session.timeout.ms.
   auto made = consumer::make(cluster.cfg, group, {input},
@@ -227,34 +225,29 @@ TEST_CASE("offsets sent with a transaction are committed with it") {
   auto& c = **made;
   REQUIRE(!c.start());
   REQUIRE(log.wait([&] { return log.count_locked(tp) == 10; }));
-  SUBCASE("a stored offset waits for a transaction") {
-    REQUIRE(!c.store_offset(tp, 4));
-    CHECK(*stored_calls == 1);
-    CHECK(c.uncommitted() == offset_map{{tp, 4}});
-    INFO("a committed transaction commits it for the group");
+  SUBCASE("offsets go only through a transaction") {
+    INFO("the consumer stores none itself");
+    CHECK(c.store_offset(tp, 4) == ec::kafka_failed);
+    INFO("a committed transaction commits them for the group");
     auto p = make_tx_producer(cluster.cfg, cluster.prefix + "offsets");
     REQUIRE(!p->begin());
     REQUIRE(!p->produce(output, "k", "out", {}));
     auto meta = c.group_metadata();
-    auto err = p->send_offsets(c.uncommitted(), *meta, deadline);
+    auto err = p->send_offsets({{tp, 4}}, *meta, deadline);
     REQUIRE_MESSAGE(!err, render(err));
     err = p->commit(deadline);
     REQUIRE_MESSAGE(!err, render(err));
-    c.mark_committed({{tp, 4}});
-    CHECK(c.uncommitted().empty());
     CHECK(committed_offset(cluster.cfg, group, tp) == 4);
     INFO("an aborted transaction leaves the group's offset as it was");
-    REQUIRE(!c.store_offset(tp, 9));
     REQUIRE(!p->begin());
     REQUIRE(!p->produce(output, "k", "lost", {}));
     REQUIRE(!p->flush(deadline));
     meta = c.group_metadata();
-    err = p->send_offsets(c.uncommitted(), *meta, deadline);
+    err = p->send_offsets({{tp, 9}}, *meta, deadline);
     REQUIRE_MESSAGE(!err, render(err));
     err = p->abort(deadline);
     REQUIRE_MESSAGE(!err, render(err));
     CHECK(committed_offset(cluster.cfg, group, tp) == 4);
-    CHECK(c.uncommitted() == offset_map{{tp, 9}});
     CHECK(committed_values(cluster.cfg, output)
           == std::vector<std::string>{"out"});
   }
