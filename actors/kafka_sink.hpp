@@ -70,8 +70,9 @@ struct offset_source {
 /// outcome durable: a status record that settles its key (see
 /// out_record::settles) takes its input's offset along, so the journal
 /// step, its MOTTATT and the offset are one transaction. Offsets a
-/// reader stores later (see input_offsets) ride in the next batch, or in one of their own after `offset_linger`,
-/// or in the last one on revoke and shutdown.
+/// reader stores later (see input_offsets) ride in the next batch, or
+/// in one of their own after `offset_linger`, or in the last one on
+/// revoke and shutdown.
 ///
 /// One thread of the sink owns the producer and makes every call of its
 /// transactional API; produce() only queues, so actors never block on a

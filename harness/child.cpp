@@ -61,8 +61,9 @@ std::vector<char*> c_strings(std::vector<std::string>& xs) {
 /// Runs in the forked child until exec: dies with the parent (its death
 /// signal when the harness ends, however it ends), leaves the harness'
 /// process group so a terminal's Ctrl-C reaches only the harness, which
-/// then stops it in order, redirects the standard streams and resets signals. Never
-/// returns; on failure writes errno to `report` and exits 127.
+/// then stops it in order, redirects the standard streams and resets
+/// signals. Never returns; on failure writes errno to `report` and exits
+/// 127.
 [[noreturn]] void exec_child(const child_spec& spec, std::vector<char*>& argv,
                              std::vector<char*>& envp, pid_t parent,
                              int report) {
